@@ -1,0 +1,375 @@
+"""The joint action plan: committees, their goals, sub-goals and measures, and yearly statuses."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Status(models.TextChoices):
+    """The plan's colour code. The labels are the document's own words."""
+
+    NOT_DONE = "not_done", _("Not carried out")
+    IN_PROGRESS = "in_progress", _("Being planned / in progress")
+    DONE = "done", _("Carried out")
+
+
+class PriorityGroup(models.Model):
+    """One of the four national priority patient groups."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("priority patient group")
+        verbose_name_plural = _("priority patient groups")
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    """A contact person; not necessarily a user of the portal."""
+
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title or role"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.name
+
+
+class PlanQuerySet(models.QuerySet):
+    def current(self):
+        """The plan the public pages show by default: the newest one not ended."""
+        return self.filter(ended=False).order_by("-start_year", "-pk").first() or (
+            self.order_by("-start_year", "-pk").first()
+        )
+
+
+class Plan(models.Model):
+    """A joint action plan for a period, e.g. "Felles handlingsplan 2023–2026"."""
+
+    title = models.CharField(_("title"), max_length=300)
+    motto = models.CharField(_("motto"), max_length=300, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year of the period"))
+    end_year = models.PositiveSmallIntegerField(_("last year of the period"))
+    first_status_year = models.PositiveSmallIntegerField(
+        _("first status year"),
+        help_text=_("The first year column of the plan table (may precede the period)."),
+    )
+    adopted_on = models.DateField(_("adopted"), null=True, blank=True)
+    introduction = models.TextField(_("introduction"), blank=True)
+    mandate = models.TextField(_("mandate"), blank=True)
+    ended = models.BooleanField(_("ended"), default=False)
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("previous plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+    )
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_year", "pk"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def years(self) -> list[int]:
+        """The year columns of the plan table, oldest first."""
+        return list(range(min(self.first_status_year, self.start_year), self.end_year + 1))
+
+    def default_year(self, today=None) -> int:
+        """The year editors report on unless they choose another: the open revision year,
+        otherwise this calendar year clamped to the plan's years."""
+        from django.utils import timezone
+
+        revision = self.revision_years.filter(locked_at__isnull=True).order_by("-year").first()
+        if revision:
+            return revision.year
+        year = (today or timezone.localdate()).year
+        return max(self.years[0], min(year, self.years[-1]))
+
+
+class CommitteeQuerySet(models.QuerySet):
+    def editable_by(self, user):
+        """Committees whose plan content this (non-secretariat) user may edit."""
+        return self.filter(
+            Q(leader__user=user) | Q(deputy__user=user) | Q(editors=user)
+        ).distinct()
+
+
+class Committee(models.Model):
+    """A professional collaboration committee (fagleg samarbeidsutval, FSU)."""
+
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=100)
+    slug = models.SlugField(unique=True)
+    mandate = models.TextField(_("mandate"), blank=True)
+    leader = models.ForeignKey(
+        Person,
+        verbose_name=_("leader"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+    )
+    leader_title = models.CharField(
+        _("leader's title"),
+        max_length=100,
+        blank=True,
+        help_text=_("As the plan writes it, e.g. «Fungerande leiar og sekretær»."),
+    )
+    deputy = models.ForeignKey(
+        Person,
+        verbose_name=_("deputy"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deputises",
+    )
+    secretary = models.ForeignKey(
+        Person,
+        verbose_name=_("secretary"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="secretary_of",
+    )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("appointed editors"),
+        blank=True,
+        related_name="edited_committees",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = CommitteeQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["order"])
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("actionplan:committee", args=[self.slug])
+
+
+class Goal(models.Model):
+    """A committee's main goal (hovudmål) in a plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="goals")
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="goals")
+    text = models.TextField(_("main goal"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+    retired = models.BooleanField(_("retired"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        indexes = [models.Index(fields=["plan", "committee", "order"])]
+        verbose_name = _("main goal")
+        verbose_name_plural = _("main goals")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class SubGoal(models.Model):
+    """A sub-goal (delmål) under a main goal."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="subgoals")
+    text = models.TextField(_("sub-goal"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+    retired = models.BooleanField(_("retired"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        indexes = [models.Index(fields=["goal", "order"])]
+        verbose_name = _("sub-goal")
+        verbose_name_plural = _("sub-goals")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class MeasureQuerySet(models.QuerySet):
+    def active(self):
+        """Measures in the current plan (not retired, nor under a retired goal or sub-goal)."""
+        return self.filter(retired=False, goal__retired=False).exclude(subgoal__retired=True)
+
+    def in_plan(self, plan):
+        """Measures of one plan."""
+        return self.filter(goal__plan=plan)
+
+    def with_chain(self):
+        """Join what every list shows beside a measure: goal, sub-goal, committee, statuses."""
+        return self.select_related("goal__committee", "subgoal").prefetch_related(
+            "statuses", "priority_groups"
+        )
+
+    def in_plan_order(self):
+        """The document's order: committee, goal, sub-goal, measure."""
+        return self.order_by(
+            "goal__committee__order", "goal__order", "goal_id", "subgoal__order", "order", "pk"
+        )
+
+
+class Measure(models.Model):
+    """A measure (tiltak): a concrete action with someone responsible."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="measures")
+    subgoal = models.ForeignKey(
+        SubGoal,
+        verbose_name=_("sub-goal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+    )
+    text = models.TextField(_("measure"))
+    responsible = models.TextField(_("responsible"), blank=True)
+    measurement = models.TextField(_("how it is measured"), blank=True)
+    priority_groups = models.ManyToManyField(
+        PriorityGroup, verbose_name=_("priority patient groups"), blank=True, related_name="measures"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    retired = models.BooleanField(_("retired"), default=False, db_index=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("carried over from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+    )
+
+    objects = MeasureQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[priority_groups])
+
+    class Meta:
+        ordering = ["order", "pk"]
+        indexes = [models.Index(fields=["goal", "order"])]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+
+    def __str__(self):
+        return self.text[:80]
+
+    def get_absolute_url(self):
+        return reverse("actionplan:measure", args=[self.pk])
+
+    @property
+    def committee(self):
+        return self.goal.committee
+
+    def status_for(self, year: int):
+        """This measure's MeasureStatus for a year, or None (uses prefetched statuses)."""
+        for status in self.statuses.all():
+            if status.year == year:
+                return status
+        return None
+
+
+class MeasureStatus(models.Model):
+    """A measure's colour-coded status for one year, with an optional note.
+
+    A row may hold only a note (status left empty) where the plan wrote a note in a year cell
+    but no status is known.
+    """
+
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="statuses")
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "year"], name="one_status_per_measure_year")
+        ]
+        indexes = [models.Index(fields=["year", "status"])]
+        verbose_name = _("measure status")
+        verbose_name_plural = _("measure statuses")
+
+    def __str__(self):
+        return f"{self.measure_id} {self.year}: {self.get_status_display() or '–'}"
+
+
+class RevisionYear(models.Model):
+    """A year of the annual revision: opened by the secretariat, locked once SSU has adopted it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="revision_years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="one_revision_per_plan_year")
+        ]
+        verbose_name = _("revision year")
+        verbose_name_plural = _("revision years")
+
+    def __str__(self):
+        return f"{self.plan} – {self.year}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None

@@ -1,0 +1,104 @@
+"""Shared test set-up: service markers, personas and the real plan.
+
+A test that needs a real service carries a marker (postgres, redis, celery_worker, browser).
+Where that service is not configured the test is skipped with the reason shown; with
+REQUIRE_SERVICES=1 (set by .ci/run) a missing service fails the run instead.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests.factories import make_user
+
+
+def _redis_reachable() -> bool:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def _missing_service(marker: str) -> str | None:
+    """Why a service marker cannot run here, or None when the service is there."""
+    if marker == "postgres":
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            return "needs PostgreSQL: set DATABASE_URL=postgres://…"
+    elif marker in ("redis", "celery_worker"):
+        if not _redis_reachable():
+            return "needs Redis: set REDIS_URL=redis://… to a running server"
+    elif marker == "browser":
+        if not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
+            return "needs Chromium: apt-get install chromium"
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            return "needs Python Playwright: pip install playwright"
+    return None
+
+
+SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    required = os.environ.get("REQUIRE_SERVICES") == "1"
+    reasons: dict[str, str | None] = {}
+    for item in items:
+        for marker in SERVICE_MARKERS:
+            if item.get_closest_marker(marker) is None:
+                continue
+            if marker not in reasons:
+                reasons[marker] = _missing_service(marker)
+            reason = reasons[marker]
+            if reason is None:
+                continue
+            if required:
+                item.add_marker(pytest.mark.xfail(reason="unused", run=False, strict=True))
+                raise pytest.UsageError(f"REQUIRE_SERVICES=1 but {item.nodeid} {reason}")
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded and generated files go to a per-test folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def secretariat(db):
+    """Sara from the secretariat: may edit everything."""
+    return make_user("sara", secretariat=True)
+
+
+@pytest.fixture
+def anonymous_client(client):
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process_unless_about_the_worker(request, settings):
+    """Tasks run in-process except in tests that are about the real Celery worker."""
+    from helsefellesskap.celery import app
+
+    eager = request.node.get_closest_marker("celery_worker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    settings.CELERY_TASK_ALWAYS_EAGER = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """No test sees what an earlier test cached."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,0 +1,118 @@
+"""Small builders for what a test needs. Each returns a saved object."""
+
+from itertools import count
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from actionplan.models import (
+    Committee,
+    Goal,
+    Measure,
+    MeasureStatus,
+    Person,
+    Plan,
+    PriorityGroup,
+    SubGoal,
+)
+from helsefellesskap.roles import SECRETARIAT_GROUP
+
+_seq = count(1)
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username=None, *, secretariat=False, password=PASSWORD, **fields):
+    username = username or f"user{next(_seq)}"
+    user = get_user_model().objects.create_user(username=username, password=password, **fields)
+    if secretariat:
+        group, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+        user.groups.add(group)
+    return user
+
+
+def make_person(name=None, *, user=None, **fields):
+    return Person.objects.create(name=name or f"Person {next(_seq)}", user=user, **fields)
+
+
+def make_plan(**fields):
+    defaults = {
+        "title": "Felles handlingsplan 2023-2026",
+        "motto": "Heilskaplege helsetenester",
+        "start_year": 2023,
+        "end_year": 2026,
+        "first_status_year": 2022,
+    }
+    return Plan.objects.create(**{**defaults, **fields})
+
+
+def make_committee(name=None, *, leader=None, deputy=None, editors=(), **fields):
+    n = next(_seq)
+    name = name or f"Utval {n}"
+    committee = Committee.objects.create(
+        name=name,
+        short_name=fields.pop("short_name", name),
+        slug=fields.pop("slug", f"utval-{n}"),
+        leader=leader,
+        deputy=deputy,
+        order=fields.pop("order", n),
+        **fields,
+    )
+    committee.editors.add(*editors)
+    return committee
+
+
+def make_goal(plan, committee, text=None, **fields):
+    return Goal.objects.create(
+        plan=plan, committee=committee, text=text or f"Hovudmål {next(_seq)}", **fields
+    )
+
+
+def make_subgoal(goal, text=None, **fields):
+    return SubGoal.objects.create(goal=goal, text=text or f"Delmål {next(_seq)}", **fields)
+
+
+def make_measure(goal, text=None, *, subgoal=None, priority_groups=(), **fields):
+    measure = Measure.objects.create(
+        goal=goal, subgoal=subgoal, text=text or f"Tiltak {next(_seq)}", **fields
+    )
+    measure.priority_groups.add(*priority_groups)
+    return measure
+
+
+def make_status(measure, year, status="", note="", **fields):
+    return MeasureStatus.objects.create(
+        measure=measure, year=year, status=status, note=note, **fields
+    )
+
+
+def make_priority_groups():
+    names = [
+        ("barn-og-unge", "Barn og unge"),
+        ("psykisk-rus", "Personar med alvorlege psykiske lidingar og rusproblem"),
+        ("skropelege-eldre", "Skrøpelege eldre"),
+        ("kroniske-lidingar", "Personar med fleire kroniske lidingar"),
+    ]
+    return [
+        PriorityGroup.objects.get_or_create(slug=slug, defaults={"name": name, "order": i})[0]
+        for i, (slug, name) in enumerate(names)
+    ]
+
+
+def make_plan_with_measures(n_measures, *, committees=3, plan=None, years=(2023, 2024)):
+    """A plan with n measures spread over committees and goals, each with statuses."""
+    plan = plan or make_plan()
+    groups = make_priority_groups()
+    made = []
+    comms = [make_committee() for _ in range(committees)]
+    current = {}  # committee pk -> (goal, subgoal) that new measures go under
+    for i in range(n_measures):
+        committee = comms[i % committees]
+        if committee.pk not in current or i % 7 == 0:
+            goal = make_goal(plan, committee)
+            current[committee.pk] = (goal, make_subgoal(goal))
+        goal, subgoal = current[committee.pk]
+        measure = make_measure(goal, subgoal=subgoal, priority_groups=[groups[i % 4]])
+        for y, status in zip(years, ["done", "in_progress"], strict=False):
+            make_status(measure, y, status)
+        made.append(measure)
+    return plan, made
