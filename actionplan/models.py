@@ -119,9 +119,7 @@ class Plan(models.Model):
 class CommitteeQuerySet(models.QuerySet):
     def editable_by(self, user):
         """Committees whose plan content this (non-secretariat) user may edit."""
-        return self.filter(
-            Q(leader__user=user) | Q(deputy__user=user) | Q(editors=user)
-        ).distinct()
+        return self.filter(Q(leader__user=user) | Q(deputy__user=user) | Q(editors=user)).distinct()
 
 
 class Committee(models.Model):
@@ -265,7 +263,10 @@ class Measure(models.Model):
     responsible = models.TextField(_("responsible"), blank=True)
     measurement = models.TextField(_("how it is measured"), blank=True)
     priority_groups = models.ManyToManyField(
-        PriorityGroup, verbose_name=_("priority patient groups"), blank=True, related_name="measures"
+        PriorityGroup,
+        verbose_name=_("priority patient groups"),
+        blank=True,
+        related_name="measures",
     )
     notes = models.TextField(_("notes"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
