@@ -31,7 +31,7 @@ def static_only_url_fetcher(url: str, *args, **kwargs):
             raise BlockedResource(url)
         found = finders.find(relative)
         if found and Path(found).is_file():
-            return {"file_obj": open(found, "rb"), "mime_type": None, "redirected_url": url}  # noqa: SIM115
+            return {"file_obj": open(found, "rb"), "mime_type": None, "redirected_url": url}
     raise BlockedResource(url)
 
 

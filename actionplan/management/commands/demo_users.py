@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from actionplan.models import Committee
 from helsefellesskap.roles import SECRETARIAT_GROUP
 
-DEMO_PASSWORD = "demo-passord-2026"
+DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105 - DEBUG-only demo log-in
 
 
 class Command(BaseCommand):
