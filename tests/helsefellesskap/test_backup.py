@@ -2,7 +2,9 @@
 database; a restore never overwrites anything and leaves nothing half-done."""
 
 import io
+import json
 import shutil
+import sys
 import tarfile
 
 import pytest
@@ -216,3 +218,38 @@ def test_restore_rejects_entries_outside_the_archive_layout(archive, settings):
 def test_backup_refuses_to_overwrite_an_archive(archive):
     with pytest.raises(CommandError, match="not overwriting"):
         call_command("backup", str(archive), verbosity=0)
+
+
+def test_restore_refuses_a_backup_from_another_schema_version(archive, settings):
+    empty_the_portal(settings)
+
+    def from_a_newer_portal(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["migrations"].append(["actionplan", "9999_from_the_future"])
+        return json.dumps(manifest).encode()
+
+    _rewrite_archive(archive, from_a_newer_portal)
+
+    with pytest.raises(CommandError, match=r"schema differs.*actionplan\.9999_from_the_future"):
+        call_command("restore", str(archive), verbosity=0)
+
+
+def test_backup_and_restore_stream_through_standard_output_and_input(
+    transactional_db, settings, monkeypatch
+):
+    """As in `docker compose exec -T web python manage.py backup - > portal.tar.gz`."""
+    build_portal_content()
+    before = snapshot()
+    stdout = io.TextIOWrapper(io.BytesIO())
+    monkeypatch.setattr(sys, "stdout", stdout)
+    call_command("backup", "-")
+    streamed = stdout.buffer.getvalue()
+    monkeypatch.undo()
+    empty_the_portal(settings)
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(streamed)))
+    call_command("restore", "-", stdout=io.StringIO())
+
+    assert snapshot() == before
