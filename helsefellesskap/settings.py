@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "helsefellesskap",
     "actionplan",
     "meetings",
@@ -84,11 +87,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has the user given a second factor in this session?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "helsefellesskap.twofactor.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "helsefellesskap.urls"
@@ -145,6 +151,13 @@ AXES_RESET_ON_SUCCESS = True
 # logs use the same address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "helsefellesskap.middleware.client_ip"
+
+# Two-factor log-in (helsefellesskap/twofactor.py): the name authenticator apps show, and the
+# paths that need a second factor besides views decorated with two_factor_required.
+OTP_TOTP_ISSUER = "Helsefellesskap Møre og Romsdal"
+TWO_FACTOR_PROTECTED_PATHS = ["/admin/"]
+TWO_FACTOR_EXEMPT_PATHS = ["/admin/logout/"]
+RECOVERY_CODE_COUNT = 10
 
 # --- Security. Production defaults are secure; each can be changed through the environment.
 # Sessions suit shared office computers: a working day at most, gone when the browser closes.

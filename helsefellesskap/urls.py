@@ -15,6 +15,7 @@ urlpatterns = [
     # Shared guidelines.
     path("guidelines/", include("guidelines.urls")),
     # Accounts and language.
+    path("accounts/two-factor/", include("helsefellesskap.twofactor_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
