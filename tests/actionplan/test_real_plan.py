@@ -432,3 +432,14 @@ def test_fixture_files_are_valid_json_with_fixed_keys():
         rows = json.loads((Path(settings.BASE_DIR) / "fixtures" / f"{name}.json").read_text())
         assert all(isinstance(row["pk"], int) for row in rows)
         assert len({(row["model"], row["pk"]) for row in rows}) == len(rows)
+
+
+def test_rows_added_after_loading_get_fresh_keys(real_plan):
+    # The fixture's keys are explicit; the loader must move the database's sequences past them.
+    highest = {m: m.objects.order_by("-pk").first().pk for m in (Goal, Measure, Person)}
+    goal = Goal.objects.create(plan=real_plan, committee=Committee.objects.first(), text="Ny")
+    measure = Measure.objects.create(goal=goal, text="Nytt tiltak")
+    person = Person.objects.create(name="Ny person")
+    assert goal.pk > highest[Goal]
+    assert measure.pk > highest[Measure]
+    assert person.pk > highest[Person]
