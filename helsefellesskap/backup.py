@@ -72,7 +72,7 @@ def _applied_migrations(using: str) -> list[list[str]]:
     return sorted(MigrationRecorder(connections[using]).applied_migrations().keys())
 
 
-def _media_files(storage=default_storage, folder: str = ""):
+def media_files(storage=default_storage, folder: str = ""):
     """Relative names of every file in the media storage."""
     try:
         folders, files = storage.listdir(folder)
@@ -83,7 +83,7 @@ def _media_files(storage=default_storage, folder: str = ""):
     for name in sorted(folders):
         if not folder and name in EXCLUDED_MEDIA_DIRS:
             continue
-        yield from _media_files(storage, f"{folder}/{name}" if folder else name)
+        yield from media_files(storage, f"{folder}/{name}" if folder else name)
 
 
 def _sha256(file) -> str:
@@ -133,7 +133,7 @@ def backup_create(destination, *, using: str = DEFAULT_DB_ALIAS) -> dict:
         with tarfile.open(fileobj=destination, mode="w|gz") as archive:
             for name in manifest["data_files"]:
                 archive.add(Path(work) / name, arcname=name)
-            for name in _media_files():
+            for name in media_files():
                 with default_storage.open(name, "rb") as file:
                     media[name] = _sha256(file)
                     file.seek(0)

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from actionplan.models import Measure, MeasureStatus, RevisionYear, Status
-from helsefellesskap.backup import backed_up_models
+from helsefellesskap.backup import media_files, backed_up_models
 from tests.factories import (
     make_committee,
     make_goal,
@@ -73,10 +73,9 @@ def snapshot() -> dict:
         for model in backed_up_models()
     }
     media = {}
-    for folder in ("reports", "guidelines"):
-        for name in default_storage.listdir(folder)[1]:
-            with default_storage.open(f"{folder}/{name}", "rb") as file:
-                media[f"{folder}/{name}"] = file.read()
+    for name in media_files():
+        with default_storage.open(name, "rb") as file:
+            media[name] = file.read()
     return {"rows": rows, "media": media}
 
 
@@ -109,6 +108,7 @@ def test_restore_brings_back_everything_identical(transactional_db, settings, tm
     call_command("restore", str(path))
 
     after = snapshot()
+    assert set(after["media"]) == {"reports/plan-2024.pdf", "guidelines/rettleiar.txt"}
     assert after["media"] == before["media"]
     for label, rows in before["rows"].items():
         assert after["rows"][label] == rows, label
@@ -253,3 +253,28 @@ def test_backup_and_restore_stream_through_standard_output_and_input(
     call_command("restore", "-", stdout=io.StringIO())
 
     assert snapshot() == before
+
+
+def test_real_plan_with_its_history_survives_a_round_trip(transactional_db, settings, tmp_path):
+    call_command("load_real_plan", verbosity=0)
+    sara = make_user("sara", secretariat=True)
+    # A year of reporting on top of the document: new statuses and changed ones, with history.
+    for measure in Measure.objects.active().order_by("pk")[:20]:
+        status, _ = MeasureStatus.objects.get_or_create(measure=measure, year=2025)
+        status.status = Status.IN_PROGRESS
+        status.note = "Oppfølgt i 2025 – «arbeid pågår»"
+        status._history_user = sara
+        status.save()
+    before = snapshot()
+    path = tmp_path / "backup.tar.gz"
+    call_command("backup", str(path), verbosity=0)
+    empty_the_portal(settings)
+
+    call_command("restore", str(path), verbosity=0)
+
+    after = snapshot()
+    for label, rows in before["rows"].items():
+        assert after["rows"][label] == rows, label
+    assert len(before["rows"]["actionplan.measure"]) > 100
+    assert len(before["rows"]["actionplan.historicalmeasurestatus"]) >= 20
+    assert MeasureStatus.history.filter(history_user=sara, year=2025).count() >= 20
