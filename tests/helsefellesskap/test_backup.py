@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from actionplan.models import Measure, MeasureStatus, RevisionYear, Status
-from helsefellesskap.backup import media_files, backed_up_models
+from helsefellesskap.backup import backed_up_models, media_files
 from tests.factories import (
     make_committee,
     make_goal,
