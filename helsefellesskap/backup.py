@@ -126,7 +126,12 @@ def backup_create(destination, *, using: str = DEFAULT_DB_ALIAS) -> dict:
             "created_at": datetime.now().astimezone().isoformat(),
             "migrations": migrations,
             # Loaded in this order: an app's rows after those of the apps it refers to.
-            "data_files": [f"data/{app_label}.json" for app_label in by_app],
+            # Apps without rows have no file: loaddata warns about empty fixtures.
+            "data_files": [
+                f"data/{app_label}.json"
+                for app_label, models in by_app.items()
+                if any(counts[model._meta.label_lower] for model in models)
+            ],
             "counts": counts,
             "media": media,
         }
