@@ -29,8 +29,20 @@ def two_factor_mandatory(user) -> bool:
 
 
 def has_two_factor(user) -> bool:
-    """Has this user set up an authenticator app?"""
-    return user.is_authenticated and user_has_device(user)
+    """Has this user set up an authenticator app? (cached per request user)"""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_has_two_factor", None)
+    if cached is None:
+        cached = user._has_two_factor = user_has_device(user)
+    return cached
+
+
+def is_verified(user) -> bool:
+    """Has the user given a second factor in this session? False where OTPMiddleware has not
+    run (a request built by hand), so the guard fails closed."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
 
 
 def _redirect(request, url_name: str):
@@ -47,7 +59,7 @@ def second_factor_redirect(request):
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if user.is_verified():
+    if is_verified(user):
         return None
     if has_two_factor(user):
         return _redirect(request, "two_factor:verify")
