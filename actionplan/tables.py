@@ -1,0 +1,104 @@
+"""The plan table: every active measure of a plan, one status column per plan year.
+
+django-tables2 gives the columns, ordering, pagination and the export values; the page's
+rows are drawn by one row partial (actionplan/_plan_table_row.html) instead of per-cell
+rendering, which costs about ten times a plain template (issue 9). The row partial draws
+the visible columns in the order declared here: keep the two in step.
+"""
+
+import django_tables2 as tables
+from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from .models import MeasureStatus, Status, status_label
+
+PLAN_ORDER = ("goal__committee__order", "goal__order", "goal_id", "subgoal__order", "order", "pk")
+
+# Sorting a year column ascending puts the least progress first, "not reported" before all.
+_STATUS_RANK = Case(
+    When(status=Status.NOT_DONE, then=Value(1)),
+    When(status=Status.IN_PROGRESS, then=Value(2)),
+    When(status=Status.DONE, then=Value(3)),
+    default=Value(0),
+    output_field=IntegerField(),
+)
+
+
+class StatusColumn(tables.Column):
+    """One plan year's status: a badge on the page, the label text in exports."""
+
+    def __init__(self, year: int, **kwargs):
+        self.year = year
+        kwargs.setdefault("verbose_name", str(year))
+        super().__init__(accessor="pk", **kwargs)
+
+    def _code(self, record) -> str:
+        status = record.status_for(self.year)
+        return status.status if status else ""
+
+    def render(self, record):
+        return render_to_string(
+            "includes/_status_badge.html", {"status": self._code(record), "year": self.year}
+        )
+
+    def value(self, record):
+        return status_label(self._code(record))
+
+    def order(self, queryset, is_descending):
+        rank = MeasureStatus.objects.filter(measure=OuterRef("pk"), year=self.year).annotate(
+            rank=_STATUS_RANK
+        )
+        alias = f"status_rank_{self.year}"
+        queryset = queryset.alias(**{alias: Coalesce(Subquery(rank.values("rank")[:1]), 0)})
+        return queryset.order_by(("-" if is_descending else "") + alias, *PLAN_ORDER), True
+
+
+class PlanTable(tables.Table):
+    """All active measures of a plan; the year columns come from the plan."""
+
+    committee = tables.Column(
+        accessor="goal__committee__short_name",
+        verbose_name=_("Committee"),
+        order_by=PLAN_ORDER,
+    )
+    goal = tables.Column(
+        accessor="goal__text", verbose_name=_("Main goal"), order_by=("goal__text", *PLAN_ORDER)
+    )
+    subgoal = tables.Column(
+        accessor="subgoal__text",
+        verbose_name=_("Sub-goal"),
+        default="",
+        order_by=("subgoal__text", *PLAN_ORDER),
+    )
+    text = tables.Column(verbose_name=_("Measure"), order_by=("text", "pk"))
+    responsible = tables.Column(
+        verbose_name=_("Responsible"), default="", order_by=("responsible", *PLAN_ORDER)
+    )
+    # In the CSV only: the page shows them on the measure page.
+    measurement = tables.Column(verbose_name=_("How it is measured"), default="", visible=False)
+    priority_groups = tables.ManyToManyColumn(
+        verbose_name=_("Priority patient groups"), visible=False, separator="; "
+    )
+    notes = tables.Column(verbose_name=_("Notes"), default="", visible=False)
+
+    caption = _("Measures of the plan")
+
+    class Meta:
+        template_name = "actionplan/_plan_table.html"
+        attrs = {"class": "data-table plan-table"}
+        empty_text = _("No measures match the filters.")
+
+    def __init__(self, data, *, years, **kwargs):
+        self.years = list(years)
+        extra = [(f"status_{year}", StatusColumn(year)) for year in self.years]
+        super().__init__(data, extra_columns=extra, **kwargs)
+
+    def page_measures(self):
+        """The measures on this page, each with `year_cells`: (year, MeasureStatus or None)
+        for every year column, read from the prefetched statuses."""
+        for row in self.paginated_rows:
+            measure = row.record
+            measure.year_cells = measure.statuses_by_year(self.years)
+            yield measure
