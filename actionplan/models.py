@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, FilteredRelation, Prefetch, Q
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -306,6 +306,15 @@ class SubGoal(models.Model):
         return self.text[:80]
 
 
+def plan_order(descending: bool = False) -> list:
+    """Order expressions for measures in the document's order (committee, goal, sub-goal,
+    measure). Measures directly under a goal come before its sub-goals on every database."""
+    fields = ["goal__committee__order", "goal__order", "goal_id", "subgoal__order", "order", "pk"]
+    if descending:
+        return [F(field).desc(nulls_last=True) for field in fields]
+    return [F(field).asc(nulls_first=True) for field in fields]
+
+
 class MeasureQuerySet(models.QuerySet):
     def active(self):
         """Measures in the current plan (not retired, nor under a retired goal or sub-goal)."""
@@ -321,11 +330,9 @@ class MeasureQuerySet(models.QuerySet):
             "statuses", "priority_groups"
         )
 
-    def in_plan_order(self):
+    def in_plan_order(self, descending: bool = False):
         """The document's order: committee, goal, sub-goal, measure."""
-        return self.order_by(
-            "goal__committee__order", "goal__order", "goal_id", "subgoal__order", "order", "pk"
-        )
+        return self.order_by(*plan_order(descending))
 
     def for_plan_table(self, plan):
         """The plan table's rows: the plan's active measures with their chain, in plan order."""

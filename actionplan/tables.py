@@ -7,14 +7,12 @@ the visible columns in the order declared here: keep the two in step.
 """
 
 import django_tables2 as tables
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from .models import MeasureStatus, Status, status_label
-
-PLAN_ORDER = ("goal__committee__order", "goal__order", "goal_id", "subgoal__order", "order", "pk")
+from .models import MeasureStatus, Status, plan_order, status_label
 
 # Sorting a year column ascending puts the least progress first, "not reported" before all.
 _STATUS_RANK = Case(
@@ -52,29 +50,35 @@ class StatusColumn(tables.Column):
         )
         alias = f"status_rank_{self.year}"
         queryset = queryset.alias(**{alias: Coalesce(Subquery(rank.values("rank")[:1]), 0)})
-        return queryset.order_by(("-" if is_descending else "") + alias, *PLAN_ORDER), True
+        return queryset.order_by(("-" if is_descending else "") + alias, *plan_order()), True
+
+
+class PlanOrderedColumn(tables.Column):
+    """A text column that sorts by its field, then in the document's order; empty cells last."""
+
+    def __init__(self, *args, sort_field: str, **kwargs):
+        self.sort_field = sort_field
+        super().__init__(*args, **kwargs)
+
+    def order(self, queryset, is_descending):
+        field = F(self.sort_field)
+        key = field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True)
+        return queryset.order_by(key, *plan_order()), True
 
 
 class PlanTable(tables.Table):
     """All active measures of a plan; the year columns come from the plan."""
 
-    committee = tables.Column(
-        accessor="goal__committee__short_name",
-        verbose_name=_("Committee"),
-        order_by=PLAN_ORDER,
+    committee = tables.Column(accessor="goal__committee__short_name", verbose_name=_("Committee"))
+    goal = PlanOrderedColumn(
+        accessor="goal__text", verbose_name=_("Main goal"), sort_field="goal__text"
     )
-    goal = tables.Column(
-        accessor="goal__text", verbose_name=_("Main goal"), order_by=("goal__text", *PLAN_ORDER)
+    subgoal = PlanOrderedColumn(
+        accessor="subgoal__text", verbose_name=_("Sub-goal"), default="", sort_field="subgoal__text"
     )
-    subgoal = tables.Column(
-        accessor="subgoal__text",
-        verbose_name=_("Sub-goal"),
-        default="",
-        order_by=("subgoal__text", *PLAN_ORDER),
-    )
-    text = tables.Column(verbose_name=_("Measure"), order_by=("text", "pk"))
-    responsible = tables.Column(
-        verbose_name=_("Responsible"), default="", order_by=("responsible", *PLAN_ORDER)
+    text = PlanOrderedColumn(verbose_name=_("Measure"), sort_field="text")
+    responsible = PlanOrderedColumn(
+        verbose_name=_("Responsible"), default="", sort_field="responsible"
     )
     # In the CSV only: the page shows them on the measure page.
     measurement = tables.Column(verbose_name=_("How it is measured"), default="", visible=False)
@@ -94,6 +98,10 @@ class PlanTable(tables.Table):
         self.years = list(years)
         extra = [(f"status_{year}", StatusColumn(year)) for year in self.years]
         super().__init__(data, extra_columns=extra, **kwargs)
+
+    def order_committee(self, queryset, is_descending):
+        # The committees' own order (the document's), not their names.
+        return queryset.in_plan_order(descending=is_descending), True
 
     def page_measures(self):
         """The measures on this page, each with `year_cells`: (year, MeasureStatus or None)
