@@ -125,6 +125,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The real plan and other seed data (see fixtures/README.md).
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
