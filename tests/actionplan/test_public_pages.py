@@ -1,5 +1,7 @@
 """The public pages render the plan for anyone, without logging in."""
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -237,4 +239,29 @@ def test_every_public_page_renders_the_real_plan(client, db):
     for measure in Measure.objects.active().in_plan(plan)[::25]:
         assert measure.goal.text[:30] in _html(client.get(measure.get_absolute_url()))
     csv_text = client.get("/plan/table.csv").content.decode("utf-8-sig")
-    assert len(csv_text.splitlines()) > Measure.objects.active().in_plan(plan).count()
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    assert len(rows) == 1 + Measure.objects.active().in_plan(plan).count()
+
+
+def test_measure_page_offers_blocks_for_history_and_actions(client, rehab, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import engines
+
+    plan, committee, direct, _under = rehab
+    child = engines["django"].from_string(
+        '{% extends "actionplan/measure_detail.html" %}'
+        "{% block measure_history %}<p>HISTORY HERE</p>{% endblock %}"
+        "{% block measure_actions %}<p>ACTIONS HERE</p>{% endblock %}"
+    )
+    context = {
+        "plan": plan,
+        "measure": direct,
+        "committee": committee,
+        "year_cells": direct.statuses_by_year(plan.years),
+    }
+    request = rf.get(direct.get_absolute_url())
+    request.user = AnonymousUser()
+    html = child.render(context, request)
+    assert "HISTORY HERE" in html
+    assert "ACTIONS HERE" in html
+    assert html.index("Status per year") < html.index("HISTORY HERE")

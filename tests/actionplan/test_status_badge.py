@@ -34,3 +34,37 @@ def test_legend_lists_the_document_colour_code_and_not_reported():
     for label in ("Not carried out", "Being planned / in progress", "Carried out", "Not reported"):
         assert label in html
     assert "Priority patient group" in html
+
+
+def test_status_tags_give_the_partial_and_the_year_cell_note(db):
+    from django.template import engines
+
+    from actionplan.models import MeasureStatus
+
+    template = engines["django"].from_string(
+        "{% load actionplan_status %}{% status_badge 'done' %}|{% status_cell cell %}|"
+        "{% status_cell None %}"
+    )
+    html = template.render({"cell": MeasureStatus(status="", note="2024/25 <b>")})
+    badge, cell, empty = html.split("|")
+    assert badge == render_to_string("includes/_status_badge.html", {"status": "done"}).strip()
+    assert "Not reported" in cell
+    assert '<span class="status-note">2024/25 &lt;b&gt;</span>' in cell
+    assert "Not reported" in empty
+
+
+def test_status_badge_tag_follows_the_language(settings):
+    from django.template import engines
+    from django.utils import translation
+
+    template = engines["django"].from_string("{% load actionplan_status %}{% status_badge '' %}")
+    with translation.override("en"):
+        english = template.render({})
+    with translation.override("nb"):
+        norwegian = template.render({})
+    assert "Not reported" in english
+    # Without a catalog the msgid shows; either way the two languages are cached apart.
+    from actionplan.templatetags.actionplan_status import _rendered
+
+    assert {key[0] for key in _rendered} >= {"en", "nb"}
+    assert norwegian
