@@ -9,10 +9,10 @@ the visible columns in the order declared here: keep the two in step.
 import django_tables2 as tables
 from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from .models import MeasureStatus, Status, plan_order, status_label
+from .templatetags.actionplan_status import status_badge
 
 # Sorting a year column ascending puts the least progress first, "not reported" before all.
 _STATUS_RANK = Case(
@@ -37,9 +37,8 @@ class StatusColumn(tables.Column):
         return status.status if status else ""
 
     def render(self, record):
-        return render_to_string(
-            "includes/_status_badge.html", {"status": self._code(record), "year": self.year}
-        )
+        # Only when a table is drawn cell by cell (the plan table's own template does not).
+        return status_badge(self._code(record))
 
     def value(self, record):
         return self.export_value(record)
