@@ -30,6 +30,11 @@ TEXT_WIDGETS = {
 }
 
 
+def normalise_text(text: str) -> str:
+    """Browsers send CRLF line ends; store LF so versions compare line by line."""
+    return (text or "").replace("\r\n", "\n").strip()
+
+
 class GuidelineDetailsForm(forms.ModelForm):
     """The guideline's metadata: owner, status, dates and source. Text changes are versions."""
 
@@ -82,6 +87,9 @@ class GuidelineCreateForm(GuidelineDetailsForm):
         fields = ["title", "summary", "body", *DETAIL_FIELDS]
         widgets = {**GuidelineDetailsForm.Meta.widgets, **TEXT_WIDGETS}
 
+    def clean_body(self):
+        return normalise_text(self.cleaned_data["body"])
+
 
 class PublishVersionForm(forms.Form):
     """New text for a guideline, published as the next numbered version."""
@@ -119,14 +127,14 @@ class PublishVersionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.guideline = guideline
 
+    def clean_body(self):
+        return normalise_text(self.cleaned_data["body"])
+
     def clean(self):
         cleaned = super().clean()
         g = self.guideline
-        if (cleaned.get("title"), cleaned.get("summary", ""), cleaned.get("body", "")) == (
-            g.title,
-            g.summary,
-            g.body,
-        ):
+        new = (cleaned.get("title"), cleaned.get("summary", ""), cleaned.get("body", ""))
+        if new == (g.title, g.summary.strip(), normalise_text(g.body)):
             raise forms.ValidationError(
                 _("The text is unchanged. Change the title, summary or text to publish a version.")
             )
