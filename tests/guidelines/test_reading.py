@@ -122,3 +122,28 @@ def test_the_static_only_fetcher_refuses_files_and_remote_addresses(settings):
     ]:
         with pytest.raises(BlockedResource):
             static_file_for(url)
+
+
+@pytest.mark.parametrize("n_attachments", [1, 15])
+def test_the_guideline_page_query_count_does_not_grow(
+    client, alice, guideline_a, n_attachments, django_assert_max_num_queries
+):
+    from guidelines.models import GuidelineAttachment
+
+    for i in range(n_attachments):
+        GuidelineAttachment.objects.create(
+            guideline=guideline_a,
+            title=f"Skjema {i}",
+            file=f"guidelines/{guideline_a.pk}/s{i}.pdf",
+            original_name=f"s{i}.pdf",
+            kind="pdf",
+            size=10,
+        )
+    for i in range(n_attachments):
+        guideline_a.publish_version(
+            title=guideline_a.title, summary="", body=f"Tekst {i}", change_note="", by=alice
+        )
+    client.force_login(alice)
+    with django_assert_max_num_queries(8):
+        response = client.get(guideline_a.get_absolute_url())
+    assert response.status_code == 200

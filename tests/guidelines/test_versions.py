@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from guidelines.diff import text_diff
@@ -126,3 +127,16 @@ def test_comparing_unknown_versions_falls_back_to_the_latest_change(client, alic
     response = client.get(url, {"a": 7, "b": "x"})
     assert response.status_code == 200
     assert (response.context["old"].number, response.context["new"].number) == (1, 2)
+
+
+@pytest.mark.parametrize("n_versions", [2, 20])
+def test_the_version_history_query_count_does_not_grow(
+    client, alice, guideline_a, n_versions, django_assert_max_num_queries
+):
+    for i in range(n_versions - 1):
+        guideline_a.publish_version(
+            title=guideline_a.title, summary="", body=f"Tekst {i}", change_note="", by=alice
+        )
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("guidelines:versions", args=[guideline_a.slug]))
+    assert len(response.context["versions"]) == n_versions
