@@ -63,3 +63,12 @@ def test_load_real_plan_loads_the_guidelines_after_the_plan():
     from actionplan.management.commands.load_real_plan import REAL_DATA_FIXTURES
 
     assert REAL_DATA_FIXTURES.index("guidelines_seed") > REAL_DATA_FIXTURES.index("plan_2023_2026")
+
+
+def test_load_real_plan_brings_the_guidelines_with_rendered_text(db):
+    call_command("load_real_plan", verbosity=0)
+    chapter = Guideline.objects.get(pk=4)
+    assert chapter.body_html.startswith('<h2 id="sec-medisinsk-og-helsefaglig')
+    assert len(chapter.toc) == 2
+    call_command("load_real_plan", verbosity=0)
+    assert Guideline.objects.count() == 4
