@@ -72,3 +72,8 @@ def test_load_real_plan_brings_the_guidelines_with_rendered_text(db):
     assert len(chapter.toc) == 2
     call_command("load_real_plan", verbosity=0)
     assert Guideline.objects.count() == 4
+
+
+def test_seeded_versions_say_their_publication_date_is_unknown(seeded, client):
+    html = client.get("/guidelines/retningsline-langtidsmekanisk-ventilasjon-ltmv/versions/")
+    assert "Imported from the source document" in html.content.decode()
