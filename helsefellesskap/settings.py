@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -239,6 +240,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@helsefellesskap.local")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The portal's public address, for links in e-mails sent without a request (Celery tasks).
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery: Redis broker when configured; otherwise tasks run in-process, eagerly.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -288,3 +291,19 @@ LOGGING = {
 HEALTHZ_BROKER_TIMEOUT = float(os.environ.get("HEALTHZ_BROKER_TIMEOUT", "2"))
 
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
+
+# --- Guidelines: attachment size limit and review reminders.
+GUIDELINE_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("GUIDELINE_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
+)
+# A guideline past its review date is reminded about again after this many days (never twice
+# on one day).
+GUIDELINE_REVIEW_REMINDER_INTERVAL_DAYS = int(
+    os.environ.get("GUIDELINE_REVIEW_REMINDER_INTERVAL_DAYS", "7")
+)
+CELERY_BEAT_SCHEDULE = {
+    "guideline-review-reminders": {
+        "task": "guidelines.tasks.send_review_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
