@@ -99,3 +99,12 @@ def test_healthz_leaves_no_probe_files_behind(client, db, settings):
 
 def test_healthz_refuses_writes(client, db):
     assert client.post("/healthz").status_code == 405
+
+
+def test_healthz_answers_over_plain_http_when_https_is_enforced(client, db, settings):
+    """The container health check calls it from inside, without TLS."""
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/").status_code == 301
+    assert client.get("/healthz").status_code in {200, 503}
+    assert client.get("/healthz").json()["checks"]["database"]["status"] == "ok"

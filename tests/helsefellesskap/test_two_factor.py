@@ -188,3 +188,19 @@ def test_editor_may_turn_two_factor_off_but_the_secretariat_may_not(client, alic
     log_in_with_two_factor(client, secretariat)
     assert client.post("/accounts/two-factor/disable/").status_code == 403
     assert TOTPDevice.objects.filter(user=secretariat).exists()
+
+
+def test_guard_fails_closed_where_the_otp_middleware_has_not_run(secretariat, alice):
+    from django.test import RequestFactory
+
+    from tests.helsefellesskap.urls_with_edit_page import edit_page
+
+    make_totp_device(alice)
+    for user, place in ((secretariat, "set-up"), (alice, "verify")):
+        request = RequestFactory().get("/edit/")
+        request.user = user
+
+        response = edit_page(request)
+
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"/accounts/two-factor/{place}/")
