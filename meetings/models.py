@@ -280,7 +280,7 @@ class MeetingSeries(models.Model):
         found: list[Occurrence] = []
         start = today
         # Cancellations can empty a window; a bounded number of windows keeps this finite.
-        for _ in range(12):
+        for _window in range(12):
             end = start + datetime.timedelta(days=horizon * 2)
             found.extend(self.occurrences(start, end))
             if len(found) >= count:

@@ -116,3 +116,42 @@ def make_plan_with_measures(n_measures, *, committees=3, plan=None, years=(2023,
             make_status(measure, y, status)
         made.append(measure)
     return plan, made
+
+
+# --- Meetings
+
+
+def make_series(name=None, **fields):
+    import datetime
+
+    from meetings.models import MeetingSeries
+
+    defaults = {
+        "name": name or f"Samarbeidsmøte {next(_seq)}",
+        "forum": "county",
+        "weekdays": [0],
+        "start_time": datetime.time(12, 30),
+        "end_time": datetime.time(13, 30),
+        "valid_from": datetime.date(2026, 1, 5),
+    }
+    return MeetingSeries.objects.create(**{**defaults, **fields})
+
+
+def make_meeting(title=None, **fields):
+    from meetings.models import Meeting
+
+    return Meeting.objects.create(title=title or f"Møte {next(_seq)}", **fields)
+
+
+def make_agenda_item(meeting, title=None, **fields):
+    from meetings.models import AgendaItem
+
+    return AgendaItem.objects.create(meeting=meeting, title=title or f"Sak {next(_seq)}", **fields)
+
+
+def make_action_point(meeting, text=None, **fields):
+    from meetings.models import ActionPoint
+
+    return ActionPoint.objects.create(
+        meeting=meeting, text=text or f"Aksjonspunkt {next(_seq)}", **fields
+    )

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 # Fixture files in load order; each keeps fixed primary keys, so loading again updates rows
 # in place instead of adding duplicates.
-REAL_DATA_FIXTURES = ["priority_groups", "plan_2023_2026"]
+REAL_DATA_FIXTURES = ["priority_groups", "plan_2023_2026", "meetings_seed"]
 
 
 class Command(BaseCommand):
