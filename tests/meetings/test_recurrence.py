@@ -67,7 +67,8 @@ def test_a_moved_date_appears_at_its_new_time(db):
     )
     occs = series.occurrences(datetime.date(2026, 2, 15), datetime.date(2026, 2, 22))
     assert len(occs) == 1
-    assert occs[0].moved and occs[0].start == new_start
+    assert occs[0].moved
+    assert occs[0].start == new_start
     # The duration of the series is kept when no new end is given.
     assert occs[0].end == datetime.datetime(2026, 2, 17, 10, 0, tzinfo=OSLO)
     assert occs[0].original_date == datetime.date(2026, 2, 16)
