@@ -155,3 +155,16 @@ def make_action_point(meeting, text=None, **fields):
     return ActionPoint.objects.create(
         meeting=meeting, text=text or f"Aksjonspunkt {next(_seq)}", **fields
     )
+
+
+def make_series_change(series, original_date, *, moved_to=None, **fields):
+    """Cancel one date of a series, or move it when moved_to (an aware datetime) is given."""
+    from meetings.models import SeriesException
+
+    return SeriesException.objects.create(
+        series=series,
+        original_date=original_date,
+        cancelled=moved_to is None,
+        new_start=moved_to,
+        **fields,
+    )

@@ -3,8 +3,14 @@ import datetime
 import pytest
 from icalendar import Calendar
 
-from meetings.models import OSLO, SeriesException
-from tests.factories import make_agenda_item, make_committee, make_meeting, make_series
+from meetings.models import OSLO
+from tests.factories import (
+    make_agenda_item,
+    make_committee,
+    make_meeting,
+    make_series,
+    make_series_change,
+)
 
 
 def _calendar(response) -> Calendar:
@@ -16,13 +22,11 @@ def _calendar(response) -> Calendar:
 @pytest.fixture
 def monday_series(db):
     series = make_series("Møter med kommunene", weekdays=[0], valid_from=datetime.date(2026, 3, 16))
-    SeriesException.objects.create(
-        series=series, original_date=datetime.date(2026, 3, 30), cancelled=True
-    )
-    SeriesException.objects.create(
-        series=series,
-        original_date=datetime.date(2026, 4, 6),
-        new_start=datetime.datetime(2026, 4, 7, 9, 0, tzinfo=OSLO),
+    make_series_change(series, datetime.date(2026, 3, 30))
+    make_series_change(
+        series,
+        datetime.date(2026, 4, 6),
+        moved_to=datetime.datetime(2026, 4, 7, 9, 0, tzinfo=OSLO),
         new_end=datetime.datetime(2026, 4, 7, 10, 0, tzinfo=OSLO),
     )
     return series
