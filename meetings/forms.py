@@ -168,9 +168,27 @@ class AgendaItemForm(forms.ModelForm):
         }
 
 
-AgendaItemFormSet = inlineformset_factory(
-    Meeting, AgendaItem, form=AgendaItemForm, extra=1, can_delete=True
-)
+def agenda_formset_class(extra: int = 1):
+    """The agenda as a formset; `extra` blank forms (more when a draft agenda pre-fills them)."""
+    return inlineformset_factory(
+        Meeting, AgendaItem, form=AgendaItemForm, extra=extra, can_delete=True
+    )
+
+
+AgendaItemFormSet = agenda_formset_class()
+
+
+class DraftAgendaForm(forms.Form):
+    """Choose the committee whose open items pre-fill a new meeting's agenda."""
+
+    committee = forms.ModelChoiceField(label=_("Committee"), queryset=Committee.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = Committee.objects.all()
+        if not is_secretariat(user):
+            queryset = queryset.filter(pk__in=editable_committee_ids(user))
+        self.fields["committee"].queryset = queryset
 
 
 class MeasureChoiceField(forms.ModelChoiceField):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -26,11 +27,14 @@ from .forms import (
     ActionPointForm,
     AgendaItemFormSet,
     AttachmentForm,
+    DraftAgendaForm,
     MeetingForm,
     MeetingSeriesForm,
     SeriesExceptionForm,
+    agenda_formset_class,
 )
 from .models import ActionPoint, AgendaItem, Attachment, Meeting, MeetingSeries
+from .prefill import draft_agenda
 from .schedule import entries_between, month_grid
 from .tables import ActionPointTable
 
@@ -155,13 +159,16 @@ def meeting_detail(request, pk):
 # --- Meetings: create and edit, with the agenda as a formset.
 
 
-def _save_meeting(request, meeting, *, creating):
+def _save_meeting(request, meeting, *, creating, draft=None, draft_form=None):
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
-    formset = AgendaItemFormSet(
+    # A pre-filled draft agenda shows as unsaved forms the organiser can edit or leave empty.
+    formset_class = agenda_formset_class(extra=len(draft) + 1) if draft else AgendaItemFormSet
+    formset = formset_class(
         request.POST or None,
         instance=meeting,
         queryset=AgendaItem.objects.select_related("presenter"),
         prefix="agenda",
+        initial=draft,
     )
     if request.method == "POST":
         # Validate both so that every error shows at once.
@@ -183,12 +190,20 @@ def _save_meeting(request, meeting, *, creating):
     return render(
         request,
         "meetings/meeting_form.html",
-        {"form": form, "formset": formset, "meeting": meeting, "creating": creating},
+        {
+            "form": form,
+            "formset": formset,
+            "meeting": meeting,
+            "creating": creating,
+            "draft_form": draft_form,
+        },
     )
 
 
 @login_required
 def meeting_create(request):
+    """A new meeting; from a series it takes the series' details, and for a committee its
+    agenda can be pre-filled with what is still open since the committee last met."""
     require_meeting_organiser(request.user)
     initial = Meeting()
     series_pk = request.GET.get("series")
@@ -200,7 +215,35 @@ def meeting_create(request):
             initial.place, initial.video_link = series.place, series.video_link
             initial.start_time, initial.end_time = series.start_time, series.end_time
             initial.title = series.name
-    return _save_meeting(request, initial, creating=True)
+    draft = None
+    draft_form = DraftAgendaForm(
+        request.GET if "draft_for-committee" in request.GET else None,
+        user=request.user,
+        prefix="draft_for",
+    )
+    if request.method == "GET" and draft_form.is_bound and draft_form.is_valid():
+        committee = draft_form.cleaned_data["committee"]
+        require_meeting_organiser(request.user, committee)
+        initial.committee = committee
+        draft, previous = draft_agenda(committee, on_date=timezone.localdate())
+        if previous is None:
+            messages.info(
+                request,
+                _(
+                    "The committee has no earlier meeting here, so only its open action points "
+                    "were added."
+                ),
+            )
+        messages.info(
+            request,
+            ngettext(
+                "%(n)s agenda item was pre-filled. Check it before saving.",
+                "%(n)s agenda items were pre-filled. Check them before saving.",
+                len(draft),
+            )
+            % {"n": len(draft)},
+        )
+    return _save_meeting(request, initial, creating=True, draft=draft, draft_form=draft_form)
 
 
 @login_required
