@@ -56,8 +56,12 @@ def series_events(series: MeetingSeries, *, absolute=lambda url: url) -> list[Ev
     master.add("uid", uid)
     master.add("dtstamp", stamp)
     master.add("summary", series.name)
-    master.add("dtstart", local_datetime(series.valid_from, series.start_time))
-    master.add("dtend", local_datetime(series.valid_from, series.end_time))
+    # RFC 5545 leaves the set undefined when DTSTART is not itself an occurrence.
+    first = series.first_date()
+    if first is None:
+        return []
+    master.add("dtstart", local_datetime(first, series.start_time))
+    master.add("dtend", local_datetime(first, series.end_time))
     master.add("rrule", series_rrule(series))
     master.add("description", _describe(series.participants, series.description))
     location = _location(series.place, series.video_link)

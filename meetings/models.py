@@ -168,7 +168,9 @@ class MeetingSeries(models.Model):
             errors["end_time"] = _("The meeting must end after it starts.")
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("The end of the period cannot be before its start.")
-        if not self.weekdays:
+        if not self.weekdays or not all(
+            isinstance(day, int) and 0 <= day <= 6 for day in self.weekdays
+        ):
             errors["weekdays"] = _("Choose at least one weekday.")
         if self.frequency == Frequency.MONTHLY and self.week_of_month is None:
             errors["week_of_month"] = _("Say which week of the month the meeting is held.")
@@ -199,14 +201,34 @@ class MeetingSeries(models.Model):
         Naive on purpose: a 12:30 meeting stays at 12:30 local time across the change to and
         from summer time; the zone is attached afterwards.
         """
-        until = None
-        if self.valid_until:
-            until = datetime.datetime.combine(self.valid_until, datetime.time.max)
-        return rrule.rrule(
-            dtstart=datetime.datetime.combine(self.valid_from, self.start_time),
-            until=until,
-            **self.rrule_parts(),
+        key = (
+            self.valid_from,
+            self.valid_until,
+            self.start_time,
+            self.frequency,
+            tuple(self.weekdays),
+            self.week_of_month,
         )
+        # Feeds and lists ask many dates of one series: build (and let dateutil cache) it once.
+        if getattr(self, "_recurrence_key", None) != key:
+            until = None
+            if self.valid_until:
+                until = datetime.datetime.combine(self.valid_until, datetime.time.max)
+            self._recurrence = rrule.rrule(
+                dtstart=datetime.datetime.combine(self.valid_from, self.start_time),
+                until=until,
+                cache=True,
+                **self.rrule_parts(),
+            )
+            self._recurrence_key = key
+        return self._recurrence
+
+    def first_date(self) -> datetime.date | None:
+        """The first date the schedule gives (valid_from need not be a meeting day)."""
+        first = self.recurrence().after(
+            datetime.datetime.combine(self.valid_from, datetime.time.min), inc=True
+        )
+        return first.date() if first else None
 
     def _duration(self) -> datetime.timedelta:
         day = datetime.date(2000, 1, 1)
@@ -276,6 +298,8 @@ class MeetingSeries(models.Model):
     def next_occurrences(self, count: int = 5, *, today=None) -> list[Occurrence]:
         """The next `count` meetings from today on."""
         today = today or timezone.localdate()
+        if self.valid_until and self.valid_until < today:
+            return []
         horizon = 31 if self.frequency != Frequency.MONTHLY else 93
         found: list[Occurrence] = []
         start = today

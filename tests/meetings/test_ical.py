@@ -107,3 +107,10 @@ def test_feeds_leave_out_non_public_meetings(client, db):
     make_meeting("Lukka møte", is_public=False, date=datetime.date(2026, 5, 4))
     cal = _calendar(client.get("/meetings/calendar.ics"))
     assert cal.walk("VEVENT") == []
+
+
+def test_dtstart_is_the_first_meeting_day_not_the_start_of_validity(client, db):
+    # Valid from Monday 16 March 2020; the meetings are on Wednesdays.
+    series = make_series(weekdays=[2], valid_from=datetime.date(2020, 3, 16))
+    (event,) = _calendar(client.get(f"/meetings/series/{series.pk}/calendar.ics")).walk("VEVENT")
+    assert event.decoded("DTSTART") == datetime.datetime(2020, 3, 18, 12, 30, tzinfo=OSLO)
