@@ -610,6 +610,13 @@ class ActionPointStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (ActionPointStatus.OPEN, ActionPointStatus.IN_PROGRESS)
+FOLLOW_UP_ORDER = (
+    ActionPointStatus.OPEN,
+    ActionPointStatus.IN_PROGRESS,
+    "",
+    ActionPointStatus.DONE,
+    ActionPointStatus.DROPPED,
+)
 
 
 class ActionPointQuerySet(models.QuerySet):
@@ -630,7 +637,21 @@ class ActionPointQuerySet(models.QuerySet):
 
     def for_measure(self, measure):
         """Action points linked to a plan measure, for the measure's page."""
-        return self.filter(measure=measure).for_list().order_by("status", "due_date", "pk")
+        return (
+            self.filter(measure=measure)
+            .for_list()
+            .annotate(
+                # Open ones first: they are what the measure's page is read for.
+                follow_up_rank=models.Case(
+                    *[
+                        models.When(status=status, then=rank)
+                        for rank, status in enumerate(FOLLOW_UP_ORDER)
+                    ],
+                    default=len(FOLLOW_UP_ORDER),
+                )
+            )
+            .order_by("follow_up_rank", models.F("due_date").asc(nulls_last=True), "pk")
+        )
 
     def open_for_committee(self, committee):
         """A committee's open action points (its own, or from its meetings)."""

@@ -84,8 +84,11 @@ def test_action_points_of_closed_meetings_stay_hidden(client, points):
 def test_for_measure_and_open_for_committee(points):
     plan = make_plan()
     measure = make_measure(make_goal(plan, points["committee"]))
+    done = make_action_point(points["meeting"], "Ferdig", measure=measure, status="done")
     linked = make_action_point(points["meeting"], "Knytt til tiltak", measure=measure)
-    assert list(ActionPoint.objects.for_measure(measure)) == [linked]
+    make_action_point(points["meeting"], "Anna tiltak")
+    # Open points first.
+    assert list(ActionPoint.objects.for_measure(measure)) == [linked, done]
     committee_meeting = make_meeting("Utvalsmøte", committee=points["committee"])
     from_meeting = make_action_point(committee_meeting, "Frå utvalsmøtet", status="open")
     make_action_point(committee_meeting, "Ferdig", status="done")

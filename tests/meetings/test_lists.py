@@ -82,3 +82,27 @@ def test_meeting_page_queries_do_not_grow(client, db, django_assert_max_num_quer
         make_action_point(meeting, contact_person=make_person())
     with django_assert_max_num_queries(MAX_QUERIES):
         assert client.get(f"/meetings/{meeting.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("n", [2, 30])
+def test_partial_for_committee_and_measure_pages_is_constant(db, n, django_assert_num_queries):
+    from django.template.loader import render_to_string
+
+    from actionplan.models import Committee
+    from meetings.models import ActionPoint
+    from tests.factories import make_goal, make_measure, make_plan
+
+    _build(n)
+    committee = Committee.objects.first()
+    measure = make_measure(make_goal(make_plan(), committee))
+    ActionPoint.objects.update(measure=measure)
+    with django_assert_num_queries(1):
+        render_to_string(
+            "meetings/_action_points.html",
+            {"action_points": ActionPoint.objects.open_for_committee(committee)},
+        )
+    with django_assert_num_queries(1):
+        render_to_string(
+            "meetings/_action_points.html",
+            {"action_points": ActionPoint.objects.for_measure(measure), "show_meeting": True},
+        )
