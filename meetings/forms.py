@@ -112,6 +112,14 @@ class SeriesExceptionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.series = series
 
+    def clean_original_date(self):
+        # The series is not a form field, so the unique constraint is not checked for us.
+        day = self.cleaned_data["original_date"]
+        taken = self.instance.series.exceptions.filter(original_date=day)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This date has already been changed."))
+        return day
+
 
 class MeetingForm(OrganiserFormMixin, forms.ModelForm):
     class Meta:

@@ -139,3 +139,70 @@ def test_editor_cannot_change_another_committees_series(client, alice, committee
     )
     assert response.status_code == 403
     assert not series.exceptions.exists()
+
+
+def test_a_date_cannot_be_changed_twice(client, secretariat):
+    from tests.factories import make_series, make_series_change
+
+    series = make_series(valid_from=datetime.date(2026, 1, 5))
+    make_series_change(series, datetime.date(2026, 2, 16))
+    client.force_login(secretariat)
+    response = client.post(
+        f"/meetings/series/{series.pk}/changes/new/",
+        {"original_date": "2026-02-16", "cancelled": "on"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["original_date"] == [
+        "This date has already been changed."
+    ]
+    assert series.exceptions.count() == 1
+
+
+def test_a_date_off_the_schedule_is_refused(client, secretariat):
+    from tests.factories import make_series
+
+    series = make_series(valid_from=datetime.date(2026, 1, 5))
+    client.force_login(secretariat)
+    response = client.post(
+        f"/meetings/series/{series.pk}/changes/new/",
+        {"original_date": "2026-02-17", "cancelled": "on"},
+    )
+    assert response.status_code == 200
+    assert not series.exceptions.exists()
+
+
+def test_organiser_edits_and_removes_agenda_items_with_history(client, alice, committee_a):
+    from tests.factories import make_agenda_item
+
+    meeting = make_meeting("Utvalsmøte", committee=committee_a)
+    keep = make_agenda_item(meeting, "Velkommen", order=1)
+    drop = make_agenda_item(meeting, "Eventuelt", order=2)
+    data = _meeting_data(committee_a, "Utvalsmøte")
+    data.update(
+        {
+            "agenda-TOTAL_FORMS": "2",
+            "agenda-INITIAL_FORMS": "2",
+            "agenda-0-id": str(keep.pk),
+            "agenda-0-order": "1",
+            "agenda-0-title": "Velkommen og agenda",
+            "agenda-0-presenter_text": "Lena",
+            "agenda-1-id": str(drop.pk),
+            "agenda-1-order": "2",
+            "agenda-1-title": "Eventuelt",
+            "agenda-1-DELETE": "on",
+        }
+    )
+    client.force_login(alice)
+    assert client.post(f"/meetings/{meeting.pk}/edit/", data).status_code == 302
+    assert [i.title for i in meeting.agenda_items.all()] == ["Velkommen og agenda"]
+    # The removed item stays in the history.
+    assert drop.history.filter(history_type="-").exists()
+
+
+def test_anonymous_upcoming_list_hides_closed_meetings(client, committee_a):
+    from django.utils import timezone
+
+    make_meeting("Lukka møte", committee=committee_a, is_public=False, date=timezone.localdate())
+    make_meeting("Ope møte", date=timezone.localdate())
+    titles = [e.title for e in client.get("/meetings/").context["page_obj"].object_list]
+    assert titles == ["Ope møte"]
