@@ -36,6 +36,10 @@ class Entry:
         return bool(self.occurrence and self.occurrence.moved)
 
     @property
+    def cancelled(self) -> bool:
+        return bool(self.occurrence and self.occurrence.cancelled)
+
+    @property
     def note(self) -> str:
         return self.occurrence.note if self.occurrence else ""
 
@@ -58,7 +62,8 @@ def entries_between(
     ]
     series_queryset = series_queryset if series_queryset is not None else MeetingSeries.objects
     for series in series_queryset.for_calendar():
-        for occ in series.occurrences(start, end):
+        # Cancelled dates stay on the calendar, marked, so nobody wonders where they went.
+        for occ in series.occurrences(start, end, include_cancelled=True):
             entries.append(
                 Entry(
                     occ.date,
