@@ -20,10 +20,10 @@ class ActionPointTable(tables.Table):
         order_by=("status",),
     )
 
+    caption = _("Action points")
+
     class Meta:
         model = ActionPoint
-        # The house table template lands with the design work; until then the library's own.
-        template_name = "django_tables2/table.html"
         fields = ["text", "meeting", "contact_person", "committee", "due_date", "status"]
         attrs = {"class": "table action-points"}
         empty_text = _("No action points match.")
