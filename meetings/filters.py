@@ -1,6 +1,7 @@
 """Filters for the action point list."""
 
 import django_filters
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,7 @@ from .models import ActionPoint, ActionPointStatus, Meeting
 
 class ActionPointFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=ActionPointStatus.choices
+        label=_("Status"), choices=ActionPointStatus.choices, widget=forms.CheckboxSelectMultiple
     )
     contact_person = django_filters.ModelChoiceFilter(
         label=_("Contact person"),
@@ -24,10 +25,11 @@ class ActionPointFilter(django_filters.FilterSet):
         label=_("Meeting"),
         queryset=Meeting.objects.filter(action_points__isnull=False).distinct().newest_first(),
     )
-    overdue = django_filters.BooleanFilter(
-        label=_("Only overdue"),
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"),
+        choices=[("true", _("Only overdue")), ("false", _("Not overdue"))],
+        empty_label=_("All"),
         method="filter_overdue",
-        widget=django_filters.widgets.BooleanWidget(),
     )
 
     class Meta:
@@ -35,9 +37,9 @@ class ActionPointFilter(django_filters.FilterSet):
         fields = ["status", "contact_person", "committee", "meeting", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
-        if value is None:
+        if value not in ("true", "false"):
             return queryset
         overdue = ActionPoint.objects.overdue(timezone.localdate())
-        if value:
+        if value == "true":
             return queryset.filter(pk__in=overdue.values("pk"))
         return queryset.exclude(pk__in=overdue.values("pk"))

@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -70,6 +70,11 @@ def _get_action_point_for_organiser(request, pk) -> ActionPoint:
     )
     require_meeting_organiser(request.user, point.meeting)
     return point
+
+
+def _crumbs(*trail):
+    """Breadcrumbs from the meetings' front page down to this page (its url None)."""
+    return [(_("Meetings"), reverse("meetings:upcoming")), *trail]
 
 
 def _paginate(request, items):
@@ -150,6 +155,9 @@ def meeting_detail(request, pk):
         {
             "meeting": meeting,
             "can_organise": can_organise,
+            "breadcrumbs": _crumbs(
+                (_("All meetings"), reverse("meetings:meeting_list")), (meeting.title, None)
+            ),
             "attachment_form": AttachmentForm() if can_organise else None,
             "today": timezone.localdate(),
         },
@@ -337,7 +345,7 @@ class ActionPointListView(SingleTableMixin, FilterView):
         return (
             ActionPoint.objects.visible_to(self.request.user)
             .for_list()
-            .order_by("meeting__date", "meeting_id", "order", "pk")
+            .order_by(models.F("meeting__date").desc(nulls_last=True), "meeting_id", "order", "pk")
         )
 
     def get_table_kwargs(self):
@@ -375,6 +383,9 @@ def series_detail(request, pk):
         {
             "section": "series",
             "series": series,
+            "breadcrumbs": _crumbs(
+                (_("Meeting series"), reverse("meetings:series_list")), (series.name, None)
+            ),
             "next": series.next_occurrences(8, today=today),
             "changes": [e for e in series.exceptions.all() if e.original_date >= today],
             "meetings": Meeting.objects.visible_to(request.user)
