@@ -231,6 +231,9 @@ STORAGES = {
     },
 }
 
+# Files attached to meetings (slides, PDF): larger uploads are refused with a message.
+MEETING_ATTACHMENT_MAX_BYTES = int(os.environ.get("MEETING_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # For EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (reminders to committees).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
