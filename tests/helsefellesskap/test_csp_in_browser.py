@@ -31,6 +31,12 @@ def _pages(guideline_slug: str) -> list[str]:
         f"/guidelines/{guideline_slug}/versions/",
         "/guidelines/new/",
         f"/guidelines/{guideline_slug}/edit/",
+        "/meetings/",
+        "/meetings/calendar/",
+        "/meetings/all/",
+        "/meetings/action-points/",
+        "/meetings/series/",
+        "/meetings/new/",
         "/accounts/two-factor/",
         "/admin/",
     ]
