@@ -28,13 +28,6 @@ from tests.factories import (
     make_user,
 )
 
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """These tests are about data, not passwords: skip the deliberately slow hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 REPORT = b"%PDF-1.7 a generated report\n" + bytes(range(256)) * 40
 
 

@@ -46,7 +46,6 @@ def test_pages_break_no_content_security_policy_rule(live_server, settings):
     from django.core.management import call_command
     from playwright.sync_api import sync_playwright
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("load_real_plan", verbosity=0)
     sara = make_user("sara", secretariat=True, is_staff=True)
     guideline = make_guideline("Utskriving frå sjukehus", body="# Føremål\n\nTekst.", by=sara)

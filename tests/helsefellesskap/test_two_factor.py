@@ -18,11 +18,6 @@ from tests.factories import (
 pytestmark = pytest.mark.urls("tests.helsefellesskap.urls_with_edit_page")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def alice(db):
     """Alice edits committee A; two-factor log-in is offered to her, not required."""
