@@ -53,3 +53,18 @@ def require_secretariat(user) -> None:
     """Raise PermissionDenied unless the user is in the secretariat."""
     if not is_secretariat(user):
         raise PermissionDenied
+
+
+def can_correct_locked_year(user) -> bool:
+    """May this user correct a status in a year whose revision SSU has adopted (with a reason)?"""
+    return is_secretariat(user)
+
+
+def can_restore(user) -> bool:
+    """May this user bring back retired plan content or restore an earlier version?"""
+    return is_secretariat(user)
+
+
+def can_manage_committees(user) -> bool:
+    """May this user appoint and remove committee editors and run the revision cycle?"""
+    return is_secretariat(user)

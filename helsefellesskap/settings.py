@@ -108,7 +108,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# After log-in: editors land on their committees, the secretariat on the revision board.
+LOGIN_REDIRECT_URL = "actionplan:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
 # Login throttling (django-axes): lock a username+address after repeated failures.
@@ -116,6 +117,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # --- Language: nynorsk first, bokmål and English selectable.
 LANGUAGE_CODE = "nn"

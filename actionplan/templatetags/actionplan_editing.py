@@ -1,0 +1,64 @@
+"""Editing pieces for the public plan pages: status cells, measure actions, history, links.
+
+{% load actionplan_editing %}
+{% status_cell measure year %}        a measure's status for a year, editable in place
+{% measure_actions measure %}         status per year and edit controls (editors only)
+{% measure_history measure %}         the measure's timeline
+{% committee_editing_links committee %}  report / edit plan / editors links
+"""
+
+from django import template
+
+from helsefellesskap.roles import can_edit_committee, can_manage_committees, can_restore
+
+from ..partials import status_cell_context
+from ..timeline import measure_timeline
+
+register = template.Library()
+
+
+@register.inclusion_tag("actionplan/_status_cell.html", takes_context=True)
+def status_cell(context, measure, year):
+    """The status cell; uses the page's ``plan`` when there is one (no query per cell)."""
+    return status_cell_context(
+        request=context["request"], measure=measure, year=year, plan=context.get("plan")
+    )
+
+
+@register.inclusion_tag("actionplan/_measure_actions.html", takes_context=True)
+def measure_actions(context, measure):
+    request = context["request"]
+    plan = context.get("plan") or measure.goal.plan
+    can_edit = can_edit_committee(request.user, measure.goal.committee)
+    return {
+        "request": request,
+        "measure": measure,
+        "plan": plan,
+        "can_edit": can_edit,
+        "years": plan.years,
+        "default_year": plan.default_year(),
+    }
+
+
+@register.inclusion_tag("actionplan/_measure_history.html", takes_context=True)
+def measure_history(context, measure):
+    request = context["request"]
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "measure": measure,
+        "entries": measure_timeline(measure),
+        "can_restore": can_restore(request.user),
+    }
+
+
+@register.inclusion_tag("actionplan/_committee_editing_links.html", takes_context=True)
+def committee_editing_links(context, committee):
+    request = context["request"]
+    plan = context.get("plan")
+    return {
+        "committee": committee,
+        "can_edit": can_edit_committee(request.user, committee),
+        "can_manage": can_manage_committees(request.user),
+        "year": plan.default_year() if plan else None,
+    }
