@@ -24,8 +24,16 @@ class VersionField(forms.IntegerField):
 
     widget = forms.HiddenInput
 
+    default_error_messages = {
+        "invalid": _("The page sent a damaged version number; reload the page and try again."),
+        "required": _("The page sent no version number; reload the page and try again."),
+    }
+
     def __init__(self, **kwargs):
         super().__init__(min_value=0, max_value=2**31 - 1, **kwargs)
+        # One clear message for any number a real page never sends.
+        self.error_messages["min_value"] = self.error_messages["invalid"]
+        self.error_messages["max_value"] = self.error_messages["invalid"]
 
 
 class ReasonField(forms.CharField):

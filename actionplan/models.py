@@ -422,6 +422,12 @@ class Measure(Versioned, models.Model):
                     raise MeasureStatus.conflict_for(self, year, mine) from None
                 return mine
             current = MeasureStatus.objects.filter(measure=self, year=year).first()
+            if (
+                current is not None
+                and current.version == expected_version
+                and (current.status, current.note) == (status, note)
+            ):
+                return current  # nothing changed: no new version, no history noise
             if current is None or not claim_version(MeasureStatus, current.pk, expected_version):
                 raise MeasureStatus.conflict_for(self, year, mine)
             mine.pk = current.pk

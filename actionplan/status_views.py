@@ -200,6 +200,14 @@ def _save_report(formset, *, year, by, reason) -> int:
 
 
 def _render_report(request, committee, plan, year, measures, formset, reason_form, status=200):
+    page_errors = []
+    if formset is not None and len(formset.forms) != len(measures):
+        # A damaged or forged post (no management form, wrong row count): say so and show the
+        # saved values again rather than pairing rows with the wrong measures.
+        page_errors = list(formset.non_form_errors()) or [
+            _("The form does not match the committee's measures; reload the page.")
+        ]
+        formset = status_row_formset(measures=measures, year=year)
     rows = []
     forms = formset.forms if formset is not None else [None] * len(measures)
     for measure, form in zip(measures, forms, strict=True):
@@ -211,6 +219,7 @@ def _render_report(request, committee, plan, year, measures, formset, reason_for
         "year": year,
         "rows": rows,
         "formset": formset,
+        "page_errors": page_errors,
         "reason_form": reason_form,
         "missing": missing,
         "locked": year in plan.locked_years,

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .models import RESTORE_REASON_PREFIX, MeasureStatus, Status, SubGoal
+from .models import RESTORE_REASON_PREFIX, Measure, MeasureStatus, Status, SubGoal
 from .versioning import user_display_name
 
 #: Measure fields the timeline reports, in the order the page lists changes.
@@ -73,12 +73,25 @@ def _status_entries(measure) -> list[TimelineEntry]:
     return entries
 
 
+def historical_priority_groups(history_ids) -> dict[int, list]:
+    """The priority groups each historical measure record held, in one query."""
+    through = Measure.history.model._meta.get_field(
+        "historicalmeasure_priority_groups"
+    ).related_model
+    rows = through.objects.filter(history_id__in=history_ids).select_related("prioritygroup")
+    groups: dict[int, list] = {}
+    for row in rows:
+        groups.setdefault(row.history_id, []).append(row.prioritygroup)
+    return groups
+
+
 def _measure_entries(measure) -> list[TimelineEntry]:
     records = list(
-        measure.history.select_related("history_user__person")
-        .prefetch_related("priority_groups__prioritygroup")
-        .order_by("history_date", "history_id")
+        measure.history.select_related("history_user__person").order_by(
+            "history_date", "history_id"
+        )
     )
+    groups = historical_priority_groups([r.history_id for r in records])
     subgoals = {s.pk: s.text for s in SubGoal.objects.filter(goal_id=measure.goal_id)}
     labels = {
         "text": measure._meta.get_field("text").verbose_name,
@@ -94,7 +107,7 @@ def _measure_entries(measure) -> list[TimelineEntry]:
         if name == "subgoal_id":
             return subgoals.get(record.subgoal_id, "")
         if name == "priority_groups":
-            return ", ".join(sorted(str(row.prioritygroup) for row in record.priority_groups.all()))
+            return ", ".join(sorted(str(g) for g in groups.get(record.history_id, [])))
         return getattr(record, name) or ""
 
     entries, before = [], None

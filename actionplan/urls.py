@@ -8,6 +8,9 @@ _ITEM = r"(?P<kind>goal|subgoal|measure)s/(?P<pk>[0-9]+)"
 app_name = "actionplan"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    # TEMPORARY until the public committee and measure pages land from main (replaced at merge).
+    path("committees/<slug:slug>/", lambda r, slug: views.overview(r), name="committee"),
+    path("measures/<int:pk>/", lambda r, pk: views.overview(r), name="measure"),
     # Statuses: in place (htmx) or on their own page, and a committee's whole year at once.
     path("measures/<int:pk>/status/<int:year>/", status_views.status_update, name="status_update"),
     path("measures/<int:pk>/status/<int:year>/cell/", status_views.status_cell, name="status_cell"),

@@ -12,6 +12,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Assertions read the English msgids, whatever catalogs exist."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def world(db):
     return make_editor_world()
