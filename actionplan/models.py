@@ -498,8 +498,15 @@ class MeasureStatus(models.Model):
 
     @classmethod
     def conflict_for(cls, measure, year, mine) -> VersionConflict:
-        """The conflict to report when ``mine`` was made on a stale version."""
-        current = cls.objects.select_related("updated_by__person").get(measure=measure, year=year)
+        """The conflict to report when ``mine`` was made on a stale (or forged) version."""
+        current = (
+            cls.objects.select_related("updated_by__person")
+            .filter(measure=measure, year=year)
+            .first()
+        )
+        if current is None:
+            # A version was claimed for a status nobody has set: compare with "not set".
+            return VersionConflict(None, field_changes(cls(), mine, ["status", "note"]))
         return VersionConflict(
             current,
             field_changes(current, mine, ["status", "note"]),

@@ -119,7 +119,7 @@ def _save_form(request, form, *, title, cancel_url, parent=None, priority_groups
             priority_groups=groups,
         )
     except VersionConflict as conflict:
-        form.data[form.add_prefix("version")] = str(conflict.current.version)
+        form.data[form.add_prefix("version")] = str(conflict.current_version)
         return _edit_form_page(
             request,
             form=form,

@@ -81,7 +81,7 @@ def status_update(request, pk, year):
 def _rebase(form, conflict) -> None:
     """Keep what the editor typed but base it on the saved version: a deliberate second save,
     made after reading what the other person changed, then goes through."""
-    form.data[form.add_prefix("version")] = str(conflict.current.version)
+    form.data[form.add_prefix("version")] = str(conflict.current_version)
 
 
 def _saved(request, measure, year, next_url):

@@ -43,6 +43,11 @@ class VersionConflict(Exception):
         self.changed_at = changed_at
 
     @property
+    def current_version(self) -> int:
+        """The version to base a new attempt on (0: the object does not exist yet)."""
+        return self.current.version if self.current is not None else 0
+
+    @property
     def changed_by_name(self) -> str:
         return user_display_name(self.changed_by)
 
@@ -84,7 +89,7 @@ def field_changes(current, mine, field_names) -> list[FieldChange]:
     for name in field_names:
         theirs, yours = display_value(current, name), display_value(mine, name)
         if theirs != yours:
-            label = str(current._meta.get_field(name).verbose_name)
+            label = str(mine._meta.get_field(name).verbose_name)
             changes.append(
                 FieldChange(label=label[:1].upper() + label[1:], theirs=theirs, yours=yours)
             )

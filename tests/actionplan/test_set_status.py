@@ -114,3 +114,11 @@ def test_secretariat_correction_of_locked_year_needs_a_reason(world, sara):
 def test_open_revision_year_does_not_lock(world, alice, sara):
     make_revision_year(world.plan, 2024, by=sara)
     assert world.measure_a.set_status(year=2024, status="done", by=alice, expected_version=0)
+
+
+def test_forged_version_for_a_status_nobody_set_is_a_conflict(world, alice):
+    with pytest.raises(VersionConflict) as caught:
+        world.measure_a.set_status(year=2024, status="done", by=alice, expected_version=3)
+    assert caught.value.current is None
+    assert caught.value.current_version == 0
+    assert not MeasureStatus.objects.exists()
