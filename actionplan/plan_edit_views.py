@@ -76,9 +76,43 @@ def committee_plan_edit(request, slug):
     return TemplateResponse(request, "actionplan/committee_plan_edit.html", context)
 
 
-def _edit_form_page(
-    request, *, form, item, title, cancel_url, parent=None, status=200, conflict=None
-):
+def _item_form(request, form, *, title, cancel_url, parent=None):
+    """The add/edit page of a goal, sub-goal or measure: show the form, or save it.
+
+    A new item goes last among its siblings; an edit is refused (409) if someone saved the
+    item since the page was loaded, keeping what the editor typed.
+    """
+    item = form.instance
+    status, conflict = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            groups = (
+                form.cleaned_data.get("priority_groups")
+                if "priority_groups" in form.fields
+                else None
+            )
+            item = form.save(commit=False)
+            if item.pk is None:
+                item.order = item.next_order()
+                item._history_user = request.user
+                item.save()
+                if groups is not None:
+                    item.priority_groups.set(groups)
+                messages.success(request, _("Added."))
+                return redirect(_plan_edit_url(item))
+            try:
+                item.save_edit(
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    priority_groups=groups,
+                )
+            except VersionConflict as error:
+                form.data[form.add_prefix("version")] = str(error.current_version)
+                status, conflict = 409, error
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(_plan_edit_url(item))
     context = {
         "form": form,
         "item": item,
@@ -90,51 +124,8 @@ def _edit_form_page(
     return TemplateResponse(request, "actionplan/plan_item_form.html", context, status=status)
 
 
-def _save_form(request, form, *, title, cancel_url, parent=None, priority_groups=False):
-    """Create or edit a plan item from a valid-or-not bound form; returns the response."""
-    if not form.is_valid():
-        return _edit_form_page(
-            request,
-            form=form,
-            item=form.instance,
-            title=title,
-            cancel_url=cancel_url,
-            parent=parent,
-            status=400,
-        )
-    item = form.save(commit=False)
-    groups = form.cleaned_data["priority_groups"] if priority_groups else None
-    if item.pk is None:
-        item.order = item.next_order()
-        item._history_user = request.user
-        item.save()
-        if groups is not None:
-            item.priority_groups.set(groups)
-        messages.success(request, _("Added."))
-        return redirect(_plan_edit_url(item))
-    try:
-        item.save_edit(
-            by=request.user,
-            expected_version=form.cleaned_data["version"],
-            priority_groups=groups,
-        )
-    except VersionConflict as conflict:
-        form.data[form.add_prefix("version")] = str(conflict.current_version)
-        return _edit_form_page(
-            request,
-            form=form,
-            item=item,
-            title=title,
-            cancel_url=cancel_url,
-            parent=parent,
-            status=409,
-            conflict=conflict,
-        )
-    messages.success(request, _("Saved."))
-    return redirect(_plan_edit_url(item))
-
-
 def _data(request):
+    # A mutable copy, so a conflict can move the form onto the saved version.
     return request.POST.copy() if request.method == "POST" else None
 
 
@@ -142,14 +133,9 @@ def _data(request):
 @require_http_methods(["GET", "POST"])
 def goal_create(request, slug):
     committee = get_committee_for_editor(request, slug)
-    plan = Plan.objects.current()
-    goal = Goal(plan=plan, committee=committee)
-    form = GoalForm(_data(request), instance=goal)
+    form = GoalForm(_data(request), instance=Goal(plan=Plan.objects.current(), committee=committee))
     cancel = reverse("actionplan:committee_plan_edit", args=[committee.slug])
-    title = _("Add a main goal")
-    if request.method == "GET":
-        return _edit_form_page(request, form=form, item=goal, title=title, cancel_url=cancel)
-    return _save_form(request, form, title=title, cancel_url=cancel)
+    return _item_form(request, form, title=_("Add a main goal"), cancel_url=cancel)
 
 
 @login_required
@@ -157,31 +143,16 @@ def goal_create(request, slug):
 def goal_edit(request, pk):
     goal = get_goal_for_editor(request, pk)
     form = GoalForm(_data(request), instance=goal)
-    title = _("Edit main goal")
-    if request.method == "GET":
-        return _edit_form_page(
-            request, form=form, item=goal, title=title, cancel_url=_plan_edit_url(goal)
-        )
-    return _save_form(request, form, title=title, cancel_url=_plan_edit_url(goal))
+    return _item_form(request, form, title=_("Edit main goal"), cancel_url=_plan_edit_url(goal))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def subgoal_create(request, goal_pk):
     goal = get_goal_for_editor(request, goal_pk)
-    subgoal = SubGoal(goal=goal)
-    form = SubGoalForm(_data(request), instance=subgoal)
-    title = _("Add a sub-goal")
-    if request.method == "GET":
-        return _edit_form_page(
-            request,
-            form=form,
-            item=subgoal,
-            title=title,
-            cancel_url=_plan_edit_url(goal),
-            parent=goal,
-        )
-    return _save_form(request, form, title=title, cancel_url=_plan_edit_url(goal), parent=goal)
+    form = SubGoalForm(_data(request), instance=SubGoal(goal=goal))
+    cancel = _plan_edit_url(goal)
+    return _item_form(request, form, title=_("Add a sub-goal"), cancel_url=cancel, parent=goal)
 
 
 @login_required
@@ -189,42 +160,24 @@ def subgoal_create(request, goal_pk):
 def subgoal_edit(request, pk):
     subgoal = get_subgoal_for_editor(request, pk)
     form = SubGoalForm(_data(request), instance=subgoal)
-    title = _("Edit sub-goal")
-    cancel = _plan_edit_url(subgoal)
-    if request.method == "GET":
-        return _edit_form_page(
-            request, form=form, item=subgoal, title=title, cancel_url=cancel, parent=subgoal.goal
-        )
-    return _save_form(request, form, title=title, cancel_url=cancel, parent=subgoal.goal)
+    return _item_form(
+        request,
+        form,
+        title=_("Edit sub-goal"),
+        cancel_url=_plan_edit_url(subgoal),
+        parent=subgoal.goal,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_create(request, goal_pk):
     goal = get_goal_for_editor(request, goal_pk)
-    measure = Measure(goal=goal)
-    initial = {}
-    if request.GET.get("subgoal", "").isdigit():
-        initial["subgoal"] = int(request.GET["subgoal"])
-    form = MeasureForm(_data(request), instance=measure, goal=goal, initial=initial)
-    title = _("Add a measure")
-    if request.method == "GET":
-        return _edit_form_page(
-            request,
-            form=form,
-            item=measure,
-            title=title,
-            cancel_url=_plan_edit_url(goal),
-            parent=goal,
-        )
-    return _save_form(
-        request,
-        form,
-        title=title,
-        cancel_url=_plan_edit_url(goal),
-        parent=goal,
-        priority_groups=True,
-    )
+    subgoal = request.GET.get("subgoal", "")
+    initial = {"subgoal": int(subgoal)} if subgoal.isdigit() else {}
+    form = MeasureForm(_data(request), instance=Measure(goal=goal), goal=goal, initial=initial)
+    cancel = _plan_edit_url(goal)
+    return _item_form(request, form, title=_("Add a measure"), cancel_url=cancel, parent=goal)
 
 
 @login_required
@@ -232,14 +185,12 @@ def measure_create(request, goal_pk):
 def measure_edit(request, pk):
     measure = get_measure_for_editor(request, pk)
     form = MeasureForm(_data(request), instance=measure, goal=measure.goal)
-    title = _("Edit measure")
-    cancel = _plan_edit_url(measure)
-    if request.method == "GET":
-        return _edit_form_page(
-            request, form=form, item=measure, title=title, cancel_url=cancel, parent=measure.goal
-        )
-    return _save_form(
-        request, form, title=title, cancel_url=cancel, parent=measure.goal, priority_groups=True
+    return _item_form(
+        request,
+        form,
+        title=_("Edit measure"),
+        cancel_url=_plan_edit_url(measure),
+        parent=measure.goal,
     )
 
 

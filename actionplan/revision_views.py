@@ -18,11 +18,17 @@ from .models import Committee, Plan, RevisionYear
 from .progress import committee_progress
 
 
-def _chosen_year(request, plan) -> int:
+def _revision_context(request, committees) -> dict:
+    """The plan, the chosen year (?year=, else the open revision year), and the progress."""
+    plan = Plan.objects.current()
     year = request.GET.get("year", "")
-    if year.isdigit() and int(year) in plan.years:
-        return int(year)
-    return plan.default_year()
+    year = int(year) if year.isdigit() and int(year) in plan.years else plan.default_year()
+    return {
+        "plan": plan,
+        "year": year,
+        "revision": plan.revision_years.filter(year=year).first(),
+        "progress": committee_progress(plan, year, committees),
+    }
 
 
 @login_required
@@ -33,14 +39,7 @@ def dashboard(request):
     ids = editable_committee_ids(request.user)
     if not ids:
         return redirect("home")
-    plan = Plan.objects.current()
-    year = _chosen_year(request, plan)
-    context = {
-        "plan": plan,
-        "year": year,
-        "revision": plan.revision_years.filter(year=year).first(),
-        "progress": committee_progress(plan, year, Committee.objects.filter(pk__in=ids)),
-    }
+    context = _revision_context(request, Committee.objects.filter(pk__in=ids))
     return TemplateResponse(request, "actionplan/dashboard.html", context)
 
 
@@ -48,16 +47,9 @@ def dashboard(request):
 def revision_board(request, form=None, status=200):
     """Every committee's reporting for the revision year, and the controls to open and lock."""
     require_secretariat(request.user)
-    plan = Plan.objects.current()
-    year = _chosen_year(request, plan)
-    context = {
-        "plan": plan,
-        "year": year,
-        "revision": plan.revision_years.filter(year=year).first(),
-        "revisions": plan.revision_years.select_related("opened_by", "locked_by"),
-        "progress": committee_progress(plan, year),
-        "open_form": form or OpenRevisionForm(plan=plan),
-    }
+    context = _revision_context(request, Committee.objects.all())
+    context["revisions"] = context["plan"].revision_years.all()
+    context["open_form"] = form or OpenRevisionForm(plan=context["plan"])
     return TemplateResponse(request, "actionplan/revision_board.html", context, status=status)
 
 
