@@ -151,3 +151,14 @@ def make_editor_world():
         measure_a=make_measure(goal_a, "Tiltak A", subgoal=subgoal_a, order=10),
         measure_b=make_measure(goal_b, "Tiltak B", subgoal=subgoal_b, order=10),
     )
+
+
+def make_guideline(title=None, *, body="", committee=None, priority_groups=(), by=None, **fields):
+    """A guideline with its text published as version 1."""
+    from guidelines.models import Guideline
+
+    title = title or f"Retningsline {next(_seq)}"
+    guideline = Guideline.objects.create(title=title, body=body, committee=committee, **fields)
+    guideline.priority_groups.add(*priority_groups)
+    guideline.publish_current_text(by=by)
+    return guideline
