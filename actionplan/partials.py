@@ -31,7 +31,7 @@ def may_edit_status(user, measure, plan, year) -> bool:
 
 
 def status_cell_context(*, request, measure, year, plan=None, next_url=None, saved=False):
-    """Context of actionplan/_status_cell.html."""
+    """Context of actionplan/_status_edit_cell.html."""
     plan = plan or measure.goal.plan
     return {
         "measure": measure,

@@ -27,7 +27,7 @@ def status_cell(request, pk, year):
         Measure.objects.select_related("goal__plan", "goal__committee"), pk=pk
     )
     context = status_cell_context(request=request, measure=measure, year=year)
-    return render(request, "actionplan/_status_cell.html", context)
+    return render(request, "actionplan/_status_edit_cell.html", context)
 
 
 @login_required
@@ -90,7 +90,7 @@ def _saved(request, measure, year, next_url):
         context = status_cell_context(
             request=request, measure=measure, year=year, next_url=next_url, saved=True
         )
-        return render(request, "actionplan/_status_cell.html", context)
+        return render(request, "actionplan/_status_edit_cell.html", context)
     messages.success(
         request,
         _("Status for %(year)s saved: %(status)s.")

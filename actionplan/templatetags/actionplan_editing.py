@@ -8,6 +8,7 @@
 """
 
 from django import template
+from django.template.loader import render_to_string
 
 from helsefellesskap.roles import can_edit_committee, can_manage_committees, can_restore
 
@@ -17,12 +18,17 @@ from ..timeline import measure_timeline
 register = template.Library()
 
 
-@register.inclusion_tag("actionplan/_status_cell.html", takes_context=True)
-def status_cell(context, measure, year):
-    """The status cell; uses the page's ``plan`` when there is one (no query per cell)."""
-    return status_cell_context(
+@register.simple_tag(takes_context=True)
+def editable_status_cell(context, measure, year):
+    """The status cell with an in-place edit control for editors.
+
+    Uses the page's ``plan`` when there is one and the measure's prefetched statuses, so a
+    page of many cells costs no query per cell.
+    """
+    cell = status_cell_context(
         request=context["request"], measure=measure, year=year, plan=context.get("plan")
     )
+    return render_to_string("actionplan/_status_edit_cell.html", cell)
 
 
 @register.inclusion_tag("actionplan/_measure_actions.html", takes_context=True)

@@ -136,3 +136,16 @@ def test_missing_management_form_is_a_clear_400(world, alice_client):
     response = alice_client.post(_url(world.committee_a), {"rows-0-status": "done"})
     assert response.status_code == 400
     assert not MeasureStatus.objects.exists()
+
+
+def test_report_page_query_count_does_not_grow(world, alice_client, django_assert_max_num_queries):
+    url = _url(world.committee_a)
+    with django_assert_max_num_queries(12):
+        alice_client.get(url)
+    for i in range(60):
+        measure = make_measure(world.goal_a, f"Tiltak {i}", subgoal=world.subgoal_a)
+        if i % 2:
+            make_status(measure, 2024, "done")
+    with django_assert_max_num_queries(12):
+        response = alice_client.get(url)
+    assert "31 measures have no status for 2024" in response.content.decode()
