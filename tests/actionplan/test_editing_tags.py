@@ -34,7 +34,10 @@ def test_many_cells_cost_no_query_per_cell(world, alice, django_assert_max_num_q
     for i in range(20):
         make_status(make_measure(world.goal_a, f"T{i}", subgoal=world.subgoal_a), 2024, "done")
     measures = list(Measure.objects.filter(goal=world.goal_a).with_chain())
-    source = "{% for m in measures %}{% for y in years %}{% editable_status_cell m y %}{% endfor %}{% endfor %}"
+    source = (
+        "{% for m in measures %}{% for y in years %}"
+        "{% editable_status_cell m y %}{% endfor %}{% endfor %}"
+    )
     _render(source, alice, measures=measures[:1], years=world.plan.years, plan=world.plan)
     with django_assert_max_num_queries(1):
         html = _render(source, alice, measures=measures, years=world.plan.years, plan=world.plan)
