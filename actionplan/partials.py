@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from helsefellesskap.roles import can_correct_locked_year, can_edit_committee
+from helsefellesskap.roles import can_correct_locked_year, can_edit_committee_id
 
 from .forms import StatusForm
 
@@ -25,7 +25,7 @@ def cell_id(measure, year) -> str:
 
 def may_edit_status(user, measure, plan, year) -> bool:
     """Show the edit control? (The save itself checks again on the server.)"""
-    if not can_edit_committee(user, measure.goal.committee):
+    if not can_edit_committee_id(user, measure.goal.committee_id):
         return False
     return year not in plan.locked_years or can_correct_locked_year(user)
 

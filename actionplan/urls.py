@@ -7,10 +7,15 @@ _ITEM = r"(?P<kind>goal|subgoal|measure)s/(?P<pk>[0-9]+)"
 
 app_name = "actionplan"
 urlpatterns = [
+    # The plan's front page; also served at / as "home".
     path("", views.overview, name="overview"),
-    # TEMPORARY until the public committee and measure pages land from main (replaced at merge).
-    path("committees/<slug:slug>/", lambda r, slug: views.overview(r), name="committee"),
-    path("measures/<int:pk>/", lambda r, pk: views.overview(r), name="measure"),
+    # Committees and their goals, sub-goals and measures.
+    path("committees/<slug:slug>/", views.committee_detail, name="committee"),
+    # The plan table and its CSV download (?_export=csv on the table works too).
+    path("table/", views.PlanTableView.as_view(), name="table"),
+    path("table.csv", views.PlanTableView.as_view(), {"export": "csv"}, name="table_csv"),
+    # One measure.
+    path("measures/<int:pk>/", views.measure_detail, name="measure"),
     # Statuses: in place (htmx) or on their own page, and a committee's whole year at once.
     path("measures/<int:pk>/status/<int:year>/", status_views.status_update, name="status_update"),
     path("measures/<int:pk>/status/<int:year>/cell/", status_views.status_cell, name="status_cell"),

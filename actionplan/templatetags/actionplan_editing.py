@@ -14,6 +14,7 @@ from helsefellesskap.roles import can_edit_committee, can_manage_committees, can
 
 from ..partials import status_cell_context
 from ..timeline import measure_timeline
+from .actionplan_status import status_cell
 
 register = template.Library()
 
@@ -28,6 +29,9 @@ def editable_status_cell(context, measure, year):
     cell = status_cell_context(
         request=context["request"], measure=measure, year=year, plan=context.get("plan")
     )
+    if not cell["can_edit"]:
+        # Readers get exactly the public cell, drawn by its fast cached tag.
+        return status_cell(cell["status"])
     return render_to_string("actionplan/_status_edit_cell.html", cell)
 
 
@@ -42,14 +46,18 @@ def measure_actions(context, measure):
         "plan": plan,
         "can_edit": can_edit,
         "years": plan.years,
-        "default_year": plan.default_year(),
+        "default_year": plan.default_year() if can_edit else None,
     }
 
 
 @register.inclusion_tag("actionplan/_measure_history.html", takes_context=True)
 def measure_history(context, measure):
+    """The timeline, for logged-in users: it names the people who made each change."""
     request = context["request"]
+    if not request.user.is_authenticated:
+        return {"shown": False}
     return {
+        "shown": True,
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "measure": measure,
@@ -62,9 +70,10 @@ def measure_history(context, measure):
 def committee_editing_links(context, committee):
     request = context["request"]
     plan = context.get("plan")
+    can_edit = can_edit_committee(request.user, committee)
     return {
         "committee": committee,
-        "can_edit": can_edit_committee(request.user, committee),
+        "can_edit": can_edit,
         "can_manage": can_manage_committees(request.user),
-        "year": plan.default_year() if plan else None,
+        "year": plan.default_year() if plan and can_edit else None,
     }

@@ -1,4 +1,6 @@
-"""Personas for the editing tests: Sara (secretariat), Alice (editor of committee A),
+"""Shared fixtures of the action plan tests.
+
+Personas for the editing tests: Sara (secretariat), Alice (editor of committee A),
 Charlie (logged in, no rights), and the plan they work on."""
 
 import pytest
@@ -12,14 +14,16 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Assertions read the English msgids, whatever catalogs exist."""
+@pytest.fixture
+def english(settings):
+    """Pages in English, so tests can assert on the msgids whatever the catalogs say."""
     settings.LANGUAGE_CODE = "en"
+    settings.LANGUAGES = [("en", "English")]
 
 
 @pytest.fixture
-def world(db):
+def world(db, english):
+    """Committee A (Alice edits it) and B; pages in English."""
     return make_editor_world()
 
 

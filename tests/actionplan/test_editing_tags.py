@@ -59,3 +59,35 @@ def test_committee_links_for_editor_and_secretariat(world, alice, sara):
         source, sara, committee=world.committee_a, plan=world.plan
     )
     assert _render(source, alice, committee=world.committee_b, plan=world.plan).strip() == ""
+
+
+def test_committee_page_cells_are_editable_for_its_editor_only(world, alice_client, client_class):
+    client = client_class()  # anonymous
+    url = world.committee_a.get_absolute_url()
+    edit = f"/plan/measures/{world.measure_a.pk}/status/2024/"
+    assert edit in alice_client.get(url).content.decode()
+    assert edit not in client.get(url).content.decode()
+    assert "/plan/committees/utval-a/report/" in alice_client.get(url).content.decode()
+
+
+def test_committee_page_for_editor_runs_constant_queries(
+    world, alice_client, django_assert_max_num_queries
+):
+    url = world.committee_a.get_absolute_url()
+    alice_client.get(url)
+    with django_assert_max_num_queries(14):
+        alice_client.get(url)
+    for i in range(40):
+        make_status(make_measure(world.goal_a, f"T{i}", subgoal=world.subgoal_a), 2024, "done")
+    with django_assert_max_num_queries(14):
+        response = alice_client.get(url)
+    assert response.content.decode().count("status-edit-link") == 41 * len(world.plan.years)
+
+
+def test_measure_page_shows_history_to_logged_in_users_only(world, alice_client, client_class):
+    client = client_class()  # anonymous
+    url = world.measure_a.get_absolute_url()
+    assert "History" in alice_client.get(url).content.decode()
+    assert "added the measure" in alice_client.get(url).content.decode()
+    assert "added the measure" not in client.get(url).content.decode()
+    assert "Update the status" in alice_client.get(url).content.decode()

@@ -40,7 +40,7 @@ def _screenshot(page, name):
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
 
-def test_status_is_updated_in_place_and_conflict_shown_in_place(browser, live_server):
+def test_status_is_updated_in_place_and_conflict_shown_in_place(browser, live_server, english):
     world = make_editor_world()
     page = _logged_in_page(browser, live_server)
     measure_url = f"{live_server.url}{world.measure_a.get_absolute_url()}"
@@ -71,7 +71,7 @@ def test_status_is_updated_in_place_and_conflict_shown_in_place(browser, live_se
     assert MeasureStatus.objects.get(measure=world.measure_a, year=2024).note == "Sara retta"
 
 
-def test_status_update_works_without_javascript(browser, live_server):
+def test_status_update_works_without_javascript(browser, live_server, english):
     world = make_editor_world()
     page = _logged_in_page(browser, live_server, javascript=False)
     measure_url = f"{live_server.url}{world.measure_a.get_absolute_url()}"
