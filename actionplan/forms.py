@@ -55,7 +55,8 @@ def _status_choices(blank_label=None):
 class StatusForm(forms.Form):
     """A measure's status for one year, with a short comment."""
 
-    status = forms.ChoiceField(label=_("Status"), choices=_status_choices())
+    # A blank first choice, so a first status is a deliberate choice, not the list's top item.
+    status = forms.ChoiceField(label=_("Status"), choices=_status_choices(_("– choose a status –")))
     note = forms.CharField(
         label=_("Comment"),
         required=False,
