@@ -39,7 +39,8 @@ def editable_status_cell(context, measure, year):
 def measure_actions(context, measure):
     request = context["request"]
     plan = context.get("plan") or measure.goal.plan
-    can_edit = can_edit_committee(request.user, measure.goal.committee)
+    # A retired measure takes no statuses; its page stays a record only.
+    can_edit = measure.is_active and can_edit_committee(request.user, measure.goal.committee)
     return {
         "request": request,
         "measure": measure,

@@ -91,3 +91,9 @@ def test_measure_page_shows_history_to_logged_in_users_only(world, alice_client,
     assert "added the measure" in alice_client.get(url).content.decode()
     assert "added the measure" not in client.get(url).content.decode()
     assert "Update the status" in alice_client.get(url).content.decode()
+
+
+def test_retired_measure_page_offers_no_status_controls(world, alice_client, alice):
+    world.measure_a.set_retired(True, by=alice)
+    html = alice_client.get(world.measure_a.get_absolute_url()).content.decode()
+    assert "Update the status" not in html
