@@ -26,7 +26,8 @@ def status_cell(request, pk, year):
     measure = get_object_or_404(
         Measure.objects.select_related("goal__plan", "goal__committee"), pk=pk
     )
-    context = status_cell_context(request=request, measure=measure, year=year)
+    next_url = safe_next(request, measure.get_absolute_url())
+    context = status_cell_context(request=request, measure=measure, year=year, next_url=next_url)
     return render(request, "actionplan/_status_edit_cell.html", context)
 
 

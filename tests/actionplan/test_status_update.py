@@ -161,3 +161,9 @@ def test_secretariat_corrects_locked_year_only_with_reason(world, sara_client, s
         _post(sara_client, world.measure_a, htmx=True, reason="Retta etter SSU").status_code == 200
     )
     assert MeasureStatus.history.get().history_change_reason == "Retta etter SSU"
+
+
+def test_cancel_keeps_the_page_to_return_to(world, alice_client):
+    cell = reverse("actionplan:status_cell", args=[world.measure_a.pk, 2024])
+    html = alice_client.get(f"{cell}?next=/plan/committees/utval-a/", **HTMX).content.decode()
+    assert "?next=/plan/committees/utval-a/" in html
