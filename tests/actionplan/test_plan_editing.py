@@ -1,5 +1,6 @@
 """Editors add, edit, reorder and retire goals, sub-goals and measures; nothing is deleted."""
 
+import pytest
 from django.urls import reverse
 
 from actionplan.models import Goal, Measure, SubGoal
@@ -162,3 +163,35 @@ def test_plan_edit_page_query_count_does_not_grow(
         make_measure(goal, f"M {i}", priority_groups=make_priority_groups()[:2])
     with django_assert_max_num_queries(16):
         alice_client.get(url)
+
+
+def test_two_editors_of_the_same_goal_second_is_refused(world, alice, sara):
+    from actionplan.versioning import VersionConflict
+
+    mine, theirs = Goal.objects.get(pk=world.goal_a.pk), Goal.objects.get(pk=world.goal_a.pk)
+    theirs.text = "Saras mål"
+    theirs.save_edit(by=sara, expected_version=1)
+    mine.text = "Alices mål"
+    with pytest.raises(VersionConflict) as caught:
+        mine.save_edit(by=alice, expected_version=1)
+    assert [(c.label, c.theirs, c.yours) for c in caught.value.changes] == [
+        ("Main goal", "Saras mål", "Alices mål")
+    ]
+    assert caught.value.changed_by == sara
+    world.goal_a.refresh_from_db()
+    assert (world.goal_a.text, world.goal_a.version, world.goal_a.history.count()) == (
+        "Saras mål",
+        2,
+        2,
+    )
+
+
+def test_priority_groups_change_is_one_history_row_with_the_new_set(world, alice):
+    groups = make_priority_groups()
+    world.measure_a.save_edit(by=alice, expected_version=1, priority_groups=groups[:2])
+    assert world.measure_a.history.count() == 2
+    from actionplan.timeline import measure_timeline
+
+    change = next(e for e in measure_timeline(world.measure_a) if e.kind == "measure_changed")
+    assert [(c.label, c.old) for c in change.changes] == [("Priority patient groups", "")]
+    assert set(change.changes[0].new.split(", ")) == {g.name for g in groups[:2]}
