@@ -93,3 +93,33 @@ def require_guideline_editor(user, guideline) -> None:
 def can_create_guideline(user) -> bool:
     """The secretariat and editors of at least one committee may add guidelines."""
     return is_secretariat(user) or bool(editable_committee_ids(user))
+
+
+def _organising_committee(meeting_or_committee):
+    """The committee whose editors organise a meeting or series (or the committee itself)."""
+    from actionplan.models import Committee
+
+    if meeting_or_committee is None or isinstance(meeting_or_committee, Committee):
+        return meeting_or_committee
+    if hasattr(meeting_or_committee, "organising_committee"):
+        return meeting_or_committee.organising_committee
+    return meeting_or_committee.committee
+
+
+def can_organise_meeting(user, meeting_or_committee=None) -> bool:
+    """May this user create or edit this meeting (or series, or a meeting for this committee)?
+
+    The secretariat organises every meeting; a committee's editors organise that committee's
+    meetings. With nothing given: may the user organise any meeting at all?
+    """
+    if is_secretariat(user):
+        return True
+    if meeting_or_committee is None:
+        return bool(editable_committee_ids(user))
+    return can_edit_committee(user, _organising_committee(meeting_or_committee))
+
+
+def require_meeting_organiser(user, meeting_or_committee=None) -> None:
+    """Raise PermissionDenied unless the user may organise the meeting."""
+    if not can_organise_meeting(user, meeting_or_committee):
+        raise PermissionDenied

@@ -150,6 +150,9 @@ STORAGES = {
     },
 }
 
+# Files attached to meetings (slides, PDF): larger uploads are refused with a message.
+MEETING_ATTACHMENT_MAX_BYTES = int(os.environ.get("MEETING_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@helsefellesskap.local")
 # The portal's public address, for links in e-mails sent without a request (Celery tasks).

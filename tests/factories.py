@@ -162,3 +162,55 @@ def make_guideline(title=None, *, body="", committee=None, priority_groups=(), b
     guideline.priority_groups.add(*priority_groups)
     guideline.publish_current_text(by=by)
     return guideline
+
+
+# --- Meetings
+
+
+def make_series(name=None, **fields):
+    import datetime
+
+    from meetings.models import MeetingSeries
+
+    defaults = {
+        "name": name or f"Samarbeidsmøte {next(_seq)}",
+        "forum": "county",
+        "weekdays": [0],
+        "start_time": datetime.time(12, 30),
+        "end_time": datetime.time(13, 30),
+        "valid_from": datetime.date(2026, 1, 5),
+    }
+    return MeetingSeries.objects.create(**{**defaults, **fields})
+
+
+def make_meeting(title=None, **fields):
+    from meetings.models import Meeting
+
+    return Meeting.objects.create(title=title or f"Møte {next(_seq)}", **fields)
+
+
+def make_agenda_item(meeting, title=None, **fields):
+    from meetings.models import AgendaItem
+
+    return AgendaItem.objects.create(meeting=meeting, title=title or f"Sak {next(_seq)}", **fields)
+
+
+def make_action_point(meeting, text=None, **fields):
+    from meetings.models import ActionPoint
+
+    return ActionPoint.objects.create(
+        meeting=meeting, text=text or f"Aksjonspunkt {next(_seq)}", **fields
+    )
+
+
+def make_series_change(series, original_date, *, moved_to=None, **fields):
+    """Cancel one date of a series, or move it when moved_to (an aware datetime) is given."""
+    from meetings.models import SeriesException
+
+    return SeriesException.objects.create(
+        series=series,
+        original_date=original_date,
+        cancelled=moved_to is None,
+        new_start=moved_to,
+        **fields,
+    )
