@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -207,6 +208,32 @@ class AppointEditorForm(forms.Form):
             .exclude(pk__in=committee.editors.values("pk"))
             .order_by("first_name", "last_name", "username")
         )
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.get_username()} ({u.get_username()})"
+        )
+
+
+class LinkPersonForm(forms.Form):
+    """Link a committee's leader or deputy (a Person) to a user account, or unlink them."""
+
+    user = forms.ModelChoiceField(
+        label=_("User account"),
+        required=False,
+        queryset=get_user_model().objects.none(),
+        empty_label=_("– no user account –"),
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        # Users not yet linked to anyone else (a user is one person).
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(Q(person__isnull=True) | Q(person=person))
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["user"].initial = person.user_id
         self.fields["user"].label_from_instance = lambda u: (
             f"{u.get_full_name() or u.get_username()} ({u.get_username()})"
         )

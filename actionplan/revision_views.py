@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from helsefellesskap.roles import editable_committee_ids, is_secretariat, require_secretariat
 
 from .access import get_committee_for_secretariat
-from .forms import AppointEditorForm, OpenRevisionForm, add_model_errors
+from .forms import AppointEditorForm, LinkPersonForm, OpenRevisionForm, add_model_errors
 from .models import Committee, Plan, RevisionYear
 from .progress import committee_progress
 
@@ -117,9 +118,8 @@ def committee_editors(request, slug):
         "form": form,
         "editors": committee.editors.select_related("person").order_by("first_name", "username"),
         "leaders": [
-            (label, person)
-            for label, person in ((_("Leader"), committee.leader), (_("Deputy"), committee.deputy))
-            if person is not None
+            (role, label, person, LinkPersonForm(person=person, prefix=role))
+            for role, label, person in _leaders(committee)
         ],
     }
     return TemplateResponse(request, "actionplan/committee_editors.html", context, status=status)
@@ -135,4 +135,28 @@ def committee_editor_remove(request, slug, user_id):
     messages.success(
         request, _("%(name)s is no longer an editor.") % {"name": user.get_full_name() or user}
     )
+    return redirect("actionplan:committee_editors", slug=committee.slug)
+
+
+def _leaders(committee):
+    """(role, label, person) of the committee's leader and deputy, where registered."""
+    rows = [("leader", _("Leader"), committee.leader), ("deputy", _("Deputy"), committee.deputy)]
+    return [row for row in rows if row[2] is not None]
+
+
+@login_required
+@require_POST
+def committee_person_link(request, slug, role):
+    """Link the leader's or deputy's person to a user account: that user becomes an editor."""
+    committee = get_committee_for_secretariat(request, slug)
+    person = {r: p for r, _label, p in _leaders(committee)}.get(role)
+    if person is None:
+        raise Http404
+    form = LinkPersonForm(request.POST, person=person, prefix=role)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("user", [])))
+        return redirect("actionplan:committee_editors", slug=committee.slug)
+    person.user = form.cleaned_data["user"]
+    person.save(update_fields=["user"])
+    messages.success(request, _("Saved the user account of %(name)s.") % {"name": person.name})
     return redirect("actionplan:committee_editors", slug=committee.slug)

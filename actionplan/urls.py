@@ -55,6 +55,11 @@ urlpatterns = [
         name="committee_editors",
     ),
     path(
+        "committees/<slug:slug>/editors/<str:role>/link/",
+        revision_views.committee_person_link,
+        name="committee_person_link",
+    ),
+    path(
         "committees/<slug:slug>/editors/<int:user_id>/remove/",
         revision_views.committee_editor_remove,
         name="committee_editor_remove",

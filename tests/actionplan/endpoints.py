@@ -121,6 +121,16 @@ def _remove_editor(world, side):
     return url, {}
 
 
+def _link_leader(world, side):
+    from tests.factories import make_person, make_user
+
+    committee = _side(world, side)["committee"]
+    committee.leader = make_person(f"Leiar {side}")
+    committee.save()
+    url = reverse("actionplan:committee_person_link", args=[committee.slug, "leader"])
+    return url, {"leader-user": make_user(f"leiar-{side}").pk}
+
+
 def _revision_open(world, side):
     return reverse("actionplan:revision_open"), {"year": 2025}
 
@@ -149,6 +159,7 @@ ENDPOINTS = [
     Endpoint("measure_restore_version", "secretariat", _restore_version),
     Endpoint("committee_editors", "secretariat", _appoint),
     Endpoint("committee_editor_remove", "secretariat", _remove_editor),
+    Endpoint("committee_person_link", "secretariat", _link_leader),
     Endpoint("revision_open", "secretariat", _revision_open),
     Endpoint("revision_lock", "secretariat", _revision_lock),
 ]

@@ -11,7 +11,7 @@ IDS = [e.name for e in ENDPOINTS]
 
 def _state(world):
     """A fingerprint of everything a write could change."""
-    from actionplan.models import Goal, Measure, MeasureStatus, RevisionYear, SubGoal
+    from actionplan.models import Goal, Measure, MeasureStatus, Person, RevisionYear, SubGoal
 
     return (
         list(Goal.objects.values_list("pk", "text", "order", "retired", "version")),
@@ -21,6 +21,7 @@ def _state(world):
         list(RevisionYear.objects.values_list("year", "locked_at")),
         sorted(world.committee_a.editors.values_list("pk", flat=True)),
         sorted(world.committee_b.editors.values_list("pk", flat=True)),
+        list(Person.objects.values_list("pk", "user")),
     )
 
 
