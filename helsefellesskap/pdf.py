@@ -4,6 +4,8 @@ Text that users typed ends up in the HTML; the url_fetcher makes sure WeasyPrint
 the project's own static files, never a local file path or a remote URL named in that text.
 """
 
+import functools
+import mimetypes
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -15,29 +17,66 @@ class BlockedResource(ValueError):
     """A document asked for a resource outside the project's static files."""
 
 
-def static_only_url_fetcher(url: str, *args, **kwargs):
-    """WeasyPrint url_fetcher that serves files under STATIC_URL and refuses everything else."""
-    from weasyprint.urls import default_url_fetcher
+def static_only_url_fetcher(url: str):
+    """Serve a file under STATIC_URL (or a data: URL); refuse everything else."""
+    from weasyprint.urls import URLFetcherResponse
 
     parsed = urlparse(url)
     static_prefix = settings.STATIC_URL
     if parsed.scheme == "data":
-        return default_url_fetcher(url, *args, **kwargs)
-    if parsed.scheme in ("", "file", "http", "https") and parsed.path.startswith(static_prefix):
-        if parsed.scheme in ("http", "https") or parsed.netloc:
-            raise BlockedResource(url)
+        return _data_fetcher().fetch(url)
+    if (
+        parsed.scheme in ("", "file")
+        and not parsed.netloc
+        and parsed.path.startswith(static_prefix)
+    ):
         relative = parsed.path[len(static_prefix) :]
         if ".." in Path(relative).parts:
             raise BlockedResource(url)
         found = finders.find(relative)
         if found and Path(found).is_file():
-            return {"file_obj": open(found, "rb"), "mime_type": None, "redirected_url": url}
+            mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                url, Path(found).read_bytes(), headers={"Content-Type": mime_type}
+            )
     raise BlockedResource(url)
 
 
-def html_to_pdf(html: str, **write_options) -> bytes:
-    """Render an HTML string to PDF bytes, fetching only our own static files."""
+@functools.cache
+def _data_fetcher():
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=["data"])
+
+
+def _fetcher():
+    """A WeasyPrint URLFetcher whose every fetch goes through static_only_url_fetcher."""
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            return static_only_url_fetcher(url)
+
+    return StaticOnlyURLFetcher(allowed_protocols=["file", "data"])
+
+
+def render_html(html: str):
+    """Lay out an HTML string as a WeasyPrint document, fetching only our own static files."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url="file:///", url_fetcher=static_only_url_fetcher)
-    return document.write_pdf(**write_options)
+    return HTML(string=html, base_url="file:///", url_fetcher=_fetcher()).render()
+
+
+# Tagged PDF for screen readers: WeasyPrint's PDF/UA-1 variant (tags, language, title shown).
+ACCESSIBLE_PDF = {"pdf_variant": "pdf/ua-1"}
+
+
+def html_to_pdf_with_pages(html: str, **write_options) -> tuple[bytes, int]:
+    """Render an HTML string to tagged PDF bytes and its page count."""
+    document = render_html(html)
+    return document.write_pdf(**{**ACCESSIBLE_PDF, **write_options}), len(document.pages)
+
+
+def html_to_pdf(html: str, **write_options) -> bytes:
+    """Render an HTML string to tagged PDF bytes, fetching only our own static files."""
+    return html_to_pdf_with_pages(html, **write_options)[0]

@@ -116,3 +116,12 @@ def make_plan_with_measures(n_measures, *, committees=3, plan=None, years=(2023,
             make_status(measure, y, status)
         made.append(measure)
     return plan, made
+
+
+def make_report(plan, year=2024, *, committee=None, by=None, **fields):
+    """An annual report row (not rendered) of a plan, year and scope."""
+    from actionplan.models import Report
+
+    return Report.objects.create(
+        plan=plan, year=year, committee=committee, requested_by=by, **fields
+    )
