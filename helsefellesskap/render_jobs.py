@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 logger = logging.getLogger(__name__)
 
 # Celery kills a render after HARD seconds; SOFT gives the task time to record a clean failure.
-RENDER_SOFT_TIME_LIMIT = int(getattr(settings, "RENDER_SOFT_TIME_LIMIT", 300))
-RENDER_HARD_TIME_LIMIT = int(getattr(settings, "RENDER_HARD_TIME_LIMIT", 360))
+RENDER_SOFT_TIME_LIMIT = int(getattr(settings, "RENDER_SOFT_TIME_LIMIT", 600))
+RENDER_HARD_TIME_LIMIT = int(getattr(settings, "RENDER_HARD_TIME_LIMIT", 660))
 # A job still "queued" this long after it was asked for lost its message (broker flushed/down).
 RENDER_QUEUED_STUCK_AFTER = int(getattr(settings, "RENDER_QUEUED_STUCK_AFTER", 3600))
 RENDER_MAX_RETRIES = 3
