@@ -72,7 +72,7 @@ def report_retry(*, report: Report, by) -> Report:
             return running
         if running is not None:
             running.fail(str(_("The renderer stopped without finishing.")))
-        report.requeue()
+        report.requeue(fresh=True)
         report.enqueue()
     report.refresh_from_db()
     return report

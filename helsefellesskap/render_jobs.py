@@ -28,6 +28,9 @@ RENDER_HARD_TIME_LIMIT = int(getattr(settings, "RENDER_HARD_TIME_LIMIT", 660))
 # A job still "queued" this long after it was asked for lost its message (broker flushed/down).
 RENDER_QUEUED_STUCK_AFTER = int(getattr(settings, "RENDER_QUEUED_STUCK_AFTER", 3600))
 RENDER_MAX_RETRIES = 3
+# A render killed at the hard limit is redelivered (acks_late); stop after this many attempts so
+# a document too big to finish does not loop forever.
+RENDER_MAX_ATTEMPTS = RENDER_MAX_RETRIES + 2
 
 # Failures worth trying again on their own: the database or the file store blinked.
 TRANSIENT_ERRORS = (DatabaseError, ConnectionError, TimeoutError)
@@ -94,6 +97,7 @@ class RenderJob(models.Model):
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     error = models.TextField(_("reason for failure"), blank=True)
+    # Worker attempts since the job was last asked for (a person's retry starts over).
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     file = models.FileField(_("file"), upload_to="renders/%Y/", blank=True)
 
@@ -159,7 +163,7 @@ class RenderJob(models.Model):
         now = timezone.now()
         claimed = (
             type(self)
-            .objects.filter(pk=self.pk, state__in=IN_FLIGHT)
+            .objects.filter(pk=self.pk, state__in=IN_FLIGHT, attempts__lt=RENDER_MAX_ATTEMPTS)
             .update(
                 state=JobState.RENDERING,
                 started_at=now,
@@ -203,8 +207,9 @@ class RenderJob(models.Model):
         for name, value in fields.items():
             setattr(self, name, value)
 
-    def requeue(self, note: str = "") -> None:
-        """Put a failed (or stuck) job back in the queue, keeping its attempt count."""
+    def requeue(self, note: str = "", *, fresh: bool = False) -> None:
+        """Put a job back in the queue: after a transient error (counting on from its attempts),
+        or afresh when a person asks again (its attempts start over)."""
         fields = {
             "state": JobState.QUEUED,
             "requested_at": timezone.now(),
@@ -212,6 +217,7 @@ class RenderJob(models.Model):
             "finished_at": None,
             "duration": None,
             "error": note,
+            **({"attempts": 0} if fresh else {}),
         }
         type(self).objects.filter(pk=self.pk).update(**fields)
         for name, value in fields.items():
@@ -245,8 +251,12 @@ def run_render_job(task, model, pk) -> None:
     from celery.exceptions import SoftTimeLimitExceeded
 
     job = model.objects.filter(pk=pk).first()
-    if job is None or not job.claim():
-        return  # gone, or already done/failed: running twice changes nothing
+    if job is None:
+        return
+    if not job.claim():
+        if job.state in IN_FLIGHT:  # still in flight, but it has used up its attempts
+            job.fail(str(_("Rendering was stopped %(n)s times; giving up.")) % {"n": job.attempts})
+        return  # already done or failed: running twice changes nothing
     started = time.monotonic()
     try:
         rendered = job.render()
