@@ -1,64 +1,23 @@
-"""The plan table as a spreadsheet (XLSX) or CSV, from any filtered queryset of measures."""
+"""The plan table as a real spreadsheet (XLSX): the same rows as its CSV (the table's
+`as_values()`, filtered and ordered as on the page), with the status cells coloured."""
 
-import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from django.utils.translation import gettext as _
+from django.http import HttpResponse
 
 from .models import Status
 
-# The plan's colour code for spreadsheet cells: fill and font colour (WCAG AA contrast).
+# The plan's colour code for spreadsheet cells (as the charts draw it): fill and font colour,
+# with enough contrast between them (WCAG AA).
 XLSX_STATUS_STYLE = {
     Status.NOT_DONE: ("C62828", "FFFFFF"),
-    Status.IN_PROGRESS: ("F9C74F", "1A1A1A"),
+    Status.IN_PROGRESS: ("F2C94C", "1A1A1A"),
     Status.DONE: ("2E7D32", "FFFFFF"),
 }
 
 
-def plan_table_values(measures, years: list[int]) -> Iterator[list[str]]:
-    """Header row, then one row per measure: its chain, text, people, groups, year statuses.
-
-    `measures` is any Measure queryset (filtered as the page was); joins are added here.
-    """
-    yield [
-        _("Committee"),
-        _("Main goal"),
-        _("Sub-goal"),
-        _("Measure"),
-        _("Responsible"),
-        _("How it is measured"),
-        _("Priority patient groups"),
-        *[str(year) for year in years],
-    ]
-    for measure in measures.with_chain().in_plan_order():
-        cells = []
-        for year in years:
-            status = measure.status_for(year)
-            label = status.get_status_display() if status else ""
-            note = status.note if status else ""
-            cells.append(" – ".join(part for part in (label, note) if part))
-        yield [
-            measure.goal.committee.name,
-            measure.goal.text,
-            measure.subgoal.text if measure.subgoal else "",
-            measure.text,
-            measure.responsible,
-            measure.measurement,
-            ", ".join(group.name for group in measure.priority_groups.all()),
-            *cells,
-        ]
-
-
-def csv_bytes(rows: Iterable[list[str]]) -> bytes:
-    """CSV with a byte-order mark and semicolons, as Norwegian Excel opens it directly."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def xlsx_bytes(rows: Iterable[list[str]], *, sheet_title: str) -> bytes:
+def xlsx_bytes(rows: Iterable[Iterable], *, sheet_title: str) -> bytes:
     """A real spreadsheet: bold frozen header, filter, wrapped text, and every status cell
     filled with the status colour while keeping its label text."""
     from openpyxl import Workbook
@@ -82,13 +41,15 @@ def xlsx_bytes(rows: Iterable[list[str]], *, sheet_title: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([("" if value is None else str(value)) for value in row])
         for cell in sheet[sheet.max_row]:
             cell.alignment = wrap
-            label = str(cell.value or "").split(" – ")[0]
-            if label in styles:
-                cell.fill, cell.font = styles[label]
-    widths = {"A": 24, "B": 40, "C": 40, "D": 60, "E": 30, "F": 30, "G": 30}
+            if cell.data_type == "f":
+                # Typed text that starts with "=" stays text, never a formula (CSV injection).
+                cell.data_type = "s"
+            if cell.value in styles:
+                cell.fill, cell.font = styles[cell.value]
+    widths = {"A": 18, "B": 40, "C": 40, "D": 60, "E": 30, "F": 30, "G": 30}
     for index in range(1, len(header) + 1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = widths.get(letter, 18)
@@ -97,3 +58,15 @@ def xlsx_bytes(rows: Iterable[list[str]], *, sheet_title: str) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(rows: Iterable[Iterable], filename: str, *, sheet_title: str) -> HttpResponse:
+    """A spreadsheet download of `rows` (the first row is the header)."""
+    response = HttpResponse(
+        xlsx_bytes(rows, sheet_title=sheet_title), content_type=XLSX_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -5,86 +5,49 @@
 rendered (and one day cached or laid out in parallel) on its own.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.apps import apps
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from helsefellesskap.pdf import html_to_pdf_with_pages
 from helsefellesskap.render_jobs import RenderedFile
 
-from .models import Committee, Measure, MeasureStatus, PriorityGroup, RevisionYear, Status
+from .charts import status_bar_svg
+from .models import (
+    Committee,
+    Measure,
+    MeasureStatus,
+    PriorityGroup,
+    RevisionYear,
+    StatusCounts,
+    status_label,
+)
 
 REPORT_LANGUAGE = "nn"
-NO_STATUS = "none"
-# The plan's colour code, with a text colour readable on each (WCAG AA contrast).
-STATUS_COLOURS = {
-    Status.NOT_DONE: ("#c62828", "#ffffff"),
-    Status.IN_PROGRESS: ("#f9c74f", "#1a1a1a"),
-    Status.DONE: ("#2e7d32", "#ffffff"),
-    NO_STATUS: ("#d0d0d0", "#1a1a1a"),
-}
-
-
-def status_label(value: str) -> str:
-    """The colour code's words for a status value ("" or "none" is "No status")."""
-    return Status(value).label if value in Status.values else _("No status")
-
-
-def status_bar_svg(rows, *, title: str, width: int = 440, height: int = 22) -> str:
-    """A stacked bar of status counts with the numbers written on it, as inline SVG."""
-    total = sum(count for _value, _label, count in rows)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}"><title>{escape(title)}</title>'
-    ]
-    x = 0.0
-    for value, label, count in rows:
-        if not count:
-            continue
-        fill, ink = STATUS_COLOURS[value]
-        w = width * count / total
-        parts.append(
-            f'<rect x="{x:.2f}" y="0" width="{w:.2f}" height="{height}" fill="{fill}">'
-            f"<title>{escape(label)}: {count}</title></rect>"
-        )
-        if w >= 14:
-            parts.append(
-                f'<text x="{x + w / 2:.2f}" y="{height * 0.7:.2f}" fill="{ink}" '
-                f'font-size="{height * 0.6:.1f}" text-anchor="middle">{count}</text>'
-            )
-        x += w
-    if not total:
-        parts.append(f'<rect width="{width}" height="{height}" fill="#f0f0f0"/>')
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 @dataclass
-class StatusCounts:
-    """How many measures of a group have each status in the report year."""
+class CountsRow:
+    """One row of a summary table: what is counted, and its status counts for the year."""
 
     label: str
-    counts: Counter = field(default_factory=Counter)
+    counts: StatusCounts
+
+    @property
+    def rows(self) -> list[tuple[str, str, int]]:
+        return self.counts.items()
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
-
-    def rows(self) -> list[tuple[str, str, int]]:
-        """(status value, label, count) in the colour code's order, "no status" last."""
-        rows = [(value, label, self.counts[value]) for value, label in Status.choices]
-        return [*rows, (NO_STATUS, _("No status"), self.counts[NO_STATUS])]
+        return self.counts.total
 
     @property
     def chart(self) -> str:
-        return mark_safe(status_bar_svg(self.rows(), title=self.label))  # noqa: S308 - escaped
+        return status_bar_svg(self.counts, title=self.label)
 
 
 @dataclass
@@ -103,7 +66,7 @@ class GoalBlock:
 class CommitteeSection:
     committee: Committee
     goals: list = field(default_factory=list)
-    summary: StatusCounts | None = None
+    summary: CountsRow | None = None
 
 
 @dataclass
@@ -118,41 +81,35 @@ class Report:
     generated_on: date
 
     @property
-    def summaries(self) -> list[StatusCounts]:
+    def summaries(self) -> list[CountsRow]:
         return [section.summary for section in self.sections]
 
 
 def guidelines_in_force() -> list:
-    """The shared guidelines in force, for the report's guidelines section.
+    """The shared guidelines in force, with their last-updated dates, for the report."""
+    from guidelines.models import Guideline
 
-    Returns [] until the guidelines app defines `Guideline`; items need `title` and
-    `updated_on` (the date last professionally updated).
-    """
-    try:
-        apps.get_model("guidelines", "Guideline")
-    except LookupError:
-        return []
-    return []  # Wired to the guidelines app's own "in force" query when it lands.
+    return list(Guideline.objects.in_force().select_related("committee").order_by("title", "pk"))
 
 
 def build_report(*, plan, year, committee=None, guidelines=guidelines_in_force) -> Report:
     """Everything the report shows for one plan, year and scope (whole plan or one committee)."""
-    measures = list(
-        Measure.objects.in_plan(plan)
-        .active()
-        .filter(**({"goal__committee": committee} if committee else {}))
-        .with_chain()
-        .in_plan_order()
-    )
+    scope = Measure.objects.in_plan(plan).active()
+    if committee:
+        scope = scope.filter(goal__committee=committee)
+    measures = list(scope.with_chain().in_plan_order())
     committees = Committee.objects.select_related("leader", "deputy", "secretary")
     committees = (
         committees.filter(pk=committee.pk)
         if committee
         else committees.filter(goals__plan=plan).distinct()
     )
-    sections = {c.pk: CommitteeSection(c, summary=StatusCounts(c.name)) for c in committees}
-    groups = {g.pk: StatusCounts(g.name) for g in PriorityGroup.objects.all()}
-
+    by_committee = scope.status_counts_by("goal__committee", year)
+    by_group = scope.status_counts_by("priority_groups", year)
+    sections = {
+        c.pk: CommitteeSection(c, summary=CountsRow(c.name, by_committee.get(c.pk, StatusCounts())))
+        for c in committees
+    }
     for measure in measures:
         section = sections[measure.goal.committee_id]
         if not section.goals or section.goals[-1].goal.pk != measure.goal_id:
@@ -163,18 +120,15 @@ def build_report(*, plan, year, committee=None, guidelines=guidelines_in_force) 
         goal_block.subgoals[-1].measures.append(measure)
         measure.report_cells = [measure.status_for(y) for y in plan.years]
 
-        status = measure.status_for(year)
-        value = (status.status if status else "") or NO_STATUS
-        section.summary.counts[value] += 1
-        for group in measure.priority_groups.all():
-            groups[group.pk].counts[value] += 1
-
     return Report(
         plan=plan,
         year=year,
         committee=committee,
         sections=[s for s in sections.values() if s.goals],
-        by_priority_group=list(groups.values()),
+        by_priority_group=[
+            CountsRow(group.name, by_group.get(group.pk, StatusCounts()))
+            for group in PriorityGroup.objects.all()
+        ],
         changes=changes_since_last_revision(plan=plan, year=year, committee=committee),
         guidelines=guidelines(),
         generated_on=timezone.localdate(),
@@ -285,8 +239,9 @@ def render_report_html(report: Report) -> str:
             {
                 "report": report,
                 "years": report.plan.years,
-                "statuses": Status,
-                "page_counter": page_counter_css(_("page %(page)s of %(pages)s")),
+                "page_counter": page_counter_css(
+                    pgettext("annual report", "page %(page)s of %(pages)s")
+                ),
                 "language": REPORT_LANGUAGE,
             },
         )

@@ -1,4 +1,4 @@
-"""URLs of the annual report and the plan exports, included under /plan/reports/."""
+"""URLs of the annual report, included under /plan/reports/."""
 
 from django.urls import path
 
@@ -12,6 +12,4 @@ urlpatterns = [
     path("<int:pk>/", report_views.report_detail, name="report"),
     path("<int:pk>/download/", report_views.report_download, name="report_download"),
     path("<int:pk>/retry/", report_views.report_retry, name="report_retry"),
-    # The plan table as a spreadsheet or CSV, whole plan or one committee (?committee=slug).
-    path("export.<str:fmt>", report_views.plan_export, name="plan_export"),
 ]

@@ -1,15 +1,11 @@
-"""Pages of the annual report: ask for it, watch it render, download it, and the archive.
-
-Plus the plan table's XLSX/CSV exports, which sit beside the report as "the plan on paper".
-"""
+"""Pages of the annual report: ask for it, watch it render, download it, and the archive."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,8 +13,7 @@ from helsefellesskap.render_jobs import JobState
 from helsefellesskap.roles import editable_committee_ids, is_secretariat
 
 from . import services
-from .exports import csv_bytes, plan_table_values, xlsx_bytes
-from .models import Committee, Measure, Plan, Report
+from .models import Report
 from .report_forms import ReportRequestForm
 
 ARCHIVE_PAGE_SIZE = 25
@@ -114,29 +109,3 @@ def report_retry(request, pk):
     if report.state == JobState.FAILED:
         messages.error(request, report.error)
     return redirect(report)
-
-
-EXPORT_FORMATS = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
-
-
-def plan_export(request, fmt):
-    """The current plan's table (?committee=slug for one committee) as XLSX or CSV."""
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
-    plan = Plan.objects.current()
-    if plan is None:
-        raise Http404(_("There is no plan yet."))
-    measures = Measure.objects.in_plan(plan).active()
-    name = slugify(plan.title)
-    if slug := request.GET.get("committee"):
-        committee = get_object_or_404(Committee, slug=slug)
-        measures = measures.filter(goal__committee=committee)
-        name = f"{name}-{committee.slug}"
-    rows = plan_table_values(measures, plan.years)
-    content = xlsx_bytes(rows, sheet_title=_("Action plan")) if fmt == "xlsx" else csv_bytes(rows)
-    response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response

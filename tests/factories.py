@@ -125,3 +125,14 @@ def make_report(plan, year=2024, *, committee=None, by=None, **fields):
     return Report.objects.create(
         plan=plan, year=year, committee=committee, requested_by=by, **fields
     )
+
+
+def make_guideline(title=None, *, body="", committee=None, priority_groups=(), by=None, **fields):
+    """A guideline with its text published as version 1."""
+    from guidelines.models import Guideline
+
+    title = title or f"Retningsline {next(_seq)}"
+    guideline = Guideline.objects.create(title=title, body=body, committee=committee, **fields)
+    guideline.priority_groups.add(*priority_groups)
+    guideline.publish_current_text(by=by)
+    return guideline

@@ -20,13 +20,13 @@ HOSTILE = [
 def fetched(monkeypatch):
     """Every URL the renderer asks for, in order."""
     urls = []
-    real = pdf.static_only_url_fetcher
+    real = pdf.static_file_for
 
     def recording(url):
         urls.append(url)
         return real(url)
 
-    monkeypatch.setattr(pdf, "static_only_url_fetcher", recording)
+    monkeypatch.setattr(pdf, "static_file_for", recording)
     return urls
 
 
@@ -43,11 +43,11 @@ def fetched(monkeypatch):
 )
 def test_fetcher_refuses_anything_but_our_static_files(url):
     with pytest.raises(pdf.BlockedResource):
-        pdf.static_only_url_fetcher(url)
+        pdf.static_file_for(url)
 
 
 def test_fetcher_serves_our_static_files_with_their_type():
-    response = pdf.static_only_url_fetcher("file:///static/css/report.css")
+    response = pdf._static_only_url_fetcher().fetch("file:///static/css/report.css")
     assert response.content_type == "text/css"
     assert b"@page" in response.read()
 

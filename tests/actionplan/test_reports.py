@@ -396,7 +396,8 @@ def test_pdf_summary_counts_statuses_for_the_year(secretariat, plan, committee_a
     built = build_report(plan=plan, year=2024)
     summary = {s.label: s.counts for s in built.summaries}
     # make_plan_with_measures gives every measure "in progress" in 2024.
-    assert summary[committee_a.name]["in_progress"] == 3
+    assert summary[committee_a.name].in_progress == 3
+    assert summary[committee_a.name].total == 3
     assert sum(g.total for g in built.by_priority_group) == 6
     assert ">3</text>" in built.summaries[0].chart  # the number is written on the bar
 
@@ -415,8 +416,8 @@ def test_pdf_committee_section_names_leader_and_deputy(secretariat, plan):
 
 
 def test_changes_section_lists_status_changes_added_and_retired(secretariat, plan, committee_a):
-    from actionplan.models import Status
-    from actionplan.report import build_report, status_label
+    from actionplan.models import Status, status_label
+    from actionplan.report import build_report
 
     goal = make_goal(plan, committee_a)
     added = make_measure(goal, "Nytt tiltak i år")
@@ -446,6 +447,23 @@ def test_changes_section_says_so_when_there_is_no_history(secretariat, plan):
     Measure.history.all().delete()
     MeasureStatus.history.all().delete()
     assert build_report(plan=plan, year=2024).changes["has_history"] is False
+
+
+def test_guidelines_section_lists_those_in_force_with_their_dates(secretariat, plan):
+    import datetime
+
+    from actionplan.report import build_report, render_report_html
+    from guidelines.models import GuidelineStatus
+    from tests.factories import make_guideline
+
+    make_guideline("Langtidsmekanisk ventilasjon", last_updated_on=datetime.date(2024, 3, 5))
+    make_guideline("Gammal rutine", status=GuidelineStatus.WITHDRAWN)
+    built = build_report(plan=plan, year=2024)
+    assert [g.title for g in built.guidelines] == ["Langtidsmekanisk ventilasjon"]
+    html = render_report_html(built)
+    assert "Langtidsmekanisk ventilasjon" in html
+    assert "5.3.2024" in html
+    assert "Gammal rutine" not in html
 
 
 def test_guidelines_section_says_none_registered_when_there_are_none(secretariat, plan):
