@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from . import plan_edit_views, revision_views, status_views, views
 
@@ -11,11 +11,14 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     # Committees and their goals, sub-goals and measures.
     path("committees/<slug:slug>/", views.committee_detail, name="committee"),
-    # The plan table and its CSV download (?_export=csv on the table works too).
+    # The plan table and its CSV/XLSX downloads (?_export=csv|xlsx on the table works too).
     path("table/", views.PlanTableView.as_view(), name="table"),
     path("table.csv", views.PlanTableView.as_view(), {"export": "csv"}, name="table_csv"),
+    path("table.xlsx", views.PlanTableView.as_view(), {"export": "xlsx"}, name="table_xlsx"),
     # One measure.
     path("measures/<int:pk>/", views.measure_detail, name="measure"),
+    # The annual revision report for SSU (PDF, rendered by the worker) and plan exports.
+    path("reports/", include("actionplan.report_urls")),
     # Statuses: in place (htmx) or on their own page, and a committee's whole year at once.
     path("measures/<int:pk>/status/<int:year>/", status_views.status_update, name="status_update"),
     path("measures/<int:pk>/status/<int:year>/cell/", status_views.status_cell, name="status_cell"),
