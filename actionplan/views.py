@@ -101,9 +101,7 @@ def committee_detail(request, slug):
             title=_("Status per year for %(committee)s") % {"committee": committee.short_name},
         ),
         "counts_by_year": by_year,
-        "action_points": ActionPoint.objects.open_for_committee(committee).visible_to(
-            request.user
-        ),
+        "action_points": ActionPoint.objects.open_for_committee(committee).visible_to(request.user),
         "breadcrumbs": _crumbs((committee.short_name, None)),
     }
     return render(request, "actionplan/committee_detail.html", context)
