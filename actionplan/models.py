@@ -775,6 +775,9 @@ class Report(RenderJob):
         scope = self.committee.slug if self.committee_id else "heile-planen"
         return f"arsrapport-{self.year}-{scope}.pdf"
 
+    def same_document(self):
+        return Report.objects.for_scope(plan=self.plan, year=self.year, committee=self.committee)
+
     def render(self) -> RenderedFile:
         from .report import render_report_pdf
 

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
-from helsefellesskap.pdf import html_to_pdf_with_pages
+from helsefellesskap.pdf import html_to_pdf_with_pages, page_counter_css
 from helsefellesskap.render_jobs import RenderedFile
 
 from .charts import status_bar_svg
@@ -216,19 +216,6 @@ def changes_since_last_revision(*, plan, year, committee=None) -> dict:
         "added": added,
         "retired": retired,
     }
-
-
-def page_counter_css(template: str) -> str:
-    """Turn a translated "page %(page)s of %(pages)s" into a CSS `content` value."""
-    marker = "\x00"
-    text = template % {"page": f"{marker}page{marker}", "pages": f"{marker}pages{marker}"}
-    parts = []
-    for i, piece in enumerate(text.split(marker)):
-        if i % 2:
-            parts.append(f"counter({piece})")
-        elif piece:
-            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
-    return " ".join(parts)
 
 
 def render_report_html(report: Report) -> str:

@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from helsefellesskap.exports import csv_response
+from meetings.models import ActionPoint
 
 from .charts import status_bar_svg, status_years_svg
 from .exports import xlsx_response
@@ -100,6 +101,7 @@ def committee_detail(request, slug):
             title=_("Status per year for %(committee)s") % {"committee": committee.short_name},
         ),
         "counts_by_year": by_year,
+        "action_points": ActionPoint.objects.open_for_committee(committee).visible_to(request.user),
         "breadcrumbs": _crumbs((committee.short_name, None)),
     }
     return render(request, "actionplan/committee_detail.html", context)
@@ -177,6 +179,7 @@ def measure_detail(request, pk):
         "measure": measure,
         "committee": committee,
         "year_cells": measure.statuses_by_year(years),
+        "action_points": ActionPoint.objects.for_measure(measure).visible_to(request.user),
         "breadcrumbs": _crumbs(
             (committee.short_name, committee.get_absolute_url()),
             (Truncator(measure.text).chars(60), None),
