@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import cycle_views, views
 
 app_name = "actionplan"
 urlpatterns = [
@@ -14,6 +14,10 @@ urlpatterns = [
     path("table.xlsx", views.PlanTableView.as_view(), {"export": "xlsx"}, name="table_xlsx"),
     # One measure.
     path("measures/<int:pk>/", views.measure_detail, name="measure"),
+    # The yearly cycle: the revision deadline, a person's reminders, the next plan period.
+    path("revision/deadline/", cycle_views.revision_deadline, name="revision_deadline"),
+    path("my-reminders/", cycle_views.my_reminders, name="my_reminders"),
+    path("next/", cycle_views.plan_next, name="plan_next"),
     # The annual revision report for SSU (PDF, rendered by the worker) and plan exports.
     path("reports/", include("actionplan.report_urls")),
 ]

@@ -19,12 +19,27 @@ from .models import Committee, Goal, Measure, Plan, StatusCounts
 from .tables import PlanTable
 
 
-def _current_plan():
-    """The plan the public pages show, or 404 when none is loaded."""
+def plan_from_request(request, *, required=True):
+    """The plan a public page shows: the one chosen with ?plan=<pk> (an earlier plan), else
+    the current plan. 404 for an unknown plan, or when none is loaded and `required`."""
+    chosen = request.GET.get("plan", "")
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404(_("No such plan."))
+        plan = Plan.objects.filter(pk=chosen).first()
+        if plan is None:
+            raise Http404(_("No such plan."))
+        return plan
     plan = Plan.objects.current()
-    if plan is None:
+    if plan is None and required:
         raise Http404(_("No plan has been loaded yet."))
     return plan
+
+
+def plan_query(plan) -> str:
+    """The query string that keeps an earlier plan chosen on links ("" for the current plan)."""
+    current = Plan.objects.current()
+    return "" if current is None or plan.pk == current.pk else f"plan={plan.pk}"
 
 
 def _crumbs(*trail):
@@ -43,7 +58,7 @@ def _chosen_year(request, plan) -> int:
 
 def overview(request):
     """The plan's front page: every committee with its status distribution for a year."""
-    plan = Plan.objects.current()
+    plan = plan_from_request(request, required=False)
     if plan is None:
         return render(request, "actionplan/overview.html", {"plan": None})
     year = _chosen_year(request, plan)
@@ -73,13 +88,14 @@ def overview(request):
             height=32,
         ),
         "breadcrumbs": _crumbs(),
+        "plan_query": plan_query(plan),
     }
     return render(request, "actionplan/overview.html", context)
 
 
 def committee_detail(request, slug):
     """One committee: its people, then goals, sub-goals and measures with yearly statuses."""
-    plan = _current_plan()
+    plan = plan_from_request(request)
     committee = get_object_or_404(
         Committee.objects.select_related("leader", "deputy", "secretary"), slug=slug
     )
@@ -100,6 +116,7 @@ def committee_detail(request, slug):
             title=_("Status per year for %(committee)s") % {"committee": committee.short_name},
         ),
         "counts_by_year": by_year,
+        "plan_query": plan_query(plan),
         "breadcrumbs": _crumbs((committee.short_name, None)),
     }
     return render(request, "actionplan/committee_detail.html", context)
@@ -114,7 +131,7 @@ class PlanTableView(SingleTableMixin, FilterView):
     table_pagination = {"per_page": 50}
 
     def dispatch(self, request, *args, **kwargs):
-        self.plan = _current_plan()
+        self.plan = plan_from_request(request)
         self.default_year = self.plan.default_year()
         return super().dispatch(request, *args, **kwargs)
 
@@ -152,6 +169,7 @@ class PlanTableView(SingleTableMixin, FilterView):
         suffix = f"?{query.urlencode()}" if query else ""
         context.update(
             plan=self.plan,
+            plan_query=plan_query(self.plan),
             default_year=self.default_year,
             csv_url=reverse("actionplan:table_csv") + suffix,
             xlsx_url=reverse("actionplan:table_xlsx") + suffix,

@@ -188,3 +188,13 @@ def make_series_change(series, original_date, *, moved_to=None, **fields):
         new_start=moved_to,
         **fields,
     )
+
+
+# --- The yearly cycle
+
+
+def make_revision_year(plan, year=2026, *, deadline=None, **fields):
+    """An open revision year of a plan (locked when locked_at is given)."""
+    from actionplan.models import RevisionYear
+
+    return RevisionYear.objects.create(plan=plan, year=year, deadline=deadline, **fields)
