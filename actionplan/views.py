@@ -19,26 +19,35 @@ from .models import Committee, Goal, Measure, Plan, StatusCounts
 from .tables import PlanTable
 
 
+def plans_for(request) -> tuple[list[Plan], Plan | None]:
+    """Every plan (newest first) and the current one, read once per request (one query)."""
+    cached = getattr(request, "_actionplan_plans", None)
+    if cached is None:
+        plans = list(Plan.objects.order_by("-start_year", "-pk"))
+        # The same rule as PlanQuerySet.current(): the newest plan not ended, else the newest.
+        current = next((p for p in plans if not p.ended), plans[0] if plans else None)
+        cached = request._actionplan_plans = (plans, current)
+    return cached
+
+
 def plan_from_request(request, *, required=True):
     """The plan a public page shows: the one chosen with ?plan=<pk> (an earlier plan), else
     the current plan. 404 for an unknown plan, or when none is loaded and `required`."""
+    plans, current = plans_for(request)
     chosen = request.GET.get("plan", "")
     if chosen:
-        if not chosen.isdigit():
-            raise Http404(_("No such plan."))
-        plan = Plan.objects.filter(pk=chosen).first()
+        plan = next((p for p in plans if str(p.pk) == chosen), None)
         if plan is None:
             raise Http404(_("No such plan."))
         return plan
-    plan = Plan.objects.current()
-    if plan is None and required:
+    if current is None and required:
         raise Http404(_("No plan has been loaded yet."))
-    return plan
+    return current
 
 
-def plan_query(plan) -> str:
+def plan_query(request, plan) -> str:
     """The query string that keeps an earlier plan chosen on links ("" for the current plan)."""
-    current = Plan.objects.current()
+    _plans, current = plans_for(request)
     return "" if current is None or plan.pk == current.pk else f"plan={plan.pk}"
 
 
@@ -88,7 +97,7 @@ def overview(request):
             height=32,
         ),
         "breadcrumbs": _crumbs(),
-        "plan_query": plan_query(plan),
+        "plan_query": plan_query(request, plan),
     }
     return render(request, "actionplan/overview.html", context)
 
@@ -116,7 +125,7 @@ def committee_detail(request, slug):
             title=_("Status per year for %(committee)s") % {"committee": committee.short_name},
         ),
         "counts_by_year": by_year,
-        "plan_query": plan_query(plan),
+        "plan_query": plan_query(request, plan),
         "breadcrumbs": _crumbs((committee.short_name, None)),
     }
     return render(request, "actionplan/committee_detail.html", context)
@@ -169,7 +178,7 @@ class PlanTableView(SingleTableMixin, FilterView):
         suffix = f"?{query.urlencode()}" if query else ""
         context.update(
             plan=self.plan,
-            plan_query=plan_query(self.plan),
+            plan_query=plan_query(self.request, self.plan),
             default_year=self.default_year,
             csv_url=reverse("actionplan:table_csv") + suffix,
             xlsx_url=reverse("actionplan:table_xlsx") + suffix,

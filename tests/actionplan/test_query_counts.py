@@ -13,7 +13,7 @@ QUERY_BOUNDS = {
     "table": 8,
     "table_filtered": 10,
     "csv": 6,
-    "measure": 3,
+    "measure": 4,  # + the measures carried over from this one into a later plan
 }
 
 

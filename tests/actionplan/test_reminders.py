@@ -283,3 +283,21 @@ def test_editor_cannot_set_the_deadline(cycle, client):
     assert response.status_code == 403
     cycle["revision"].refresh_from_db()
     assert cycle["revision"].deadline == DEADLINE
+
+
+def test_deadline_form_and_reminders_tags_render_for_the_board(cycle, rf):
+    from django.template import engines
+
+    send_revision_reminders(today=FIRST_DAY)
+    request = rf.get("/plan/revision/")
+    request.user = cycle["alice"]
+    html = (
+        engines["django"]
+        .from_string(
+            "{% load actionplan_cycle %}{% revision_deadline_form revision %}{% my_reminders %}"
+        )
+        .render({"revision": cycle["revision"]}, request)
+    )
+    assert 'action="/plan/revision/deadline/"' in html
+    assert 'value="2026-03-15"' in html
+    assert "alice@example.no" in html
