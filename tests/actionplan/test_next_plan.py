@@ -238,3 +238,16 @@ def test_switch_shows_an_earlier_plan(two_plans, client, old):
 def test_unknown_plan_is_not_found(two_plans, client):
     assert client.get(reverse("actionplan:overview"), {"plan": "999"}).status_code == 404
     assert client.get(reverse("actionplan:table"), {"plan": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize("size", [6, 300])
+def test_preview_runs_a_fixed_number_of_queries(
+    db, client, secretariat, django_assert_max_num_queries, size
+):
+    from tests.factories import make_plan_with_measures
+
+    make_plan_with_measures(size)
+    client.force_login(secretariat)
+    with django_assert_max_num_queries(10):
+        response = client.post(reverse("actionplan:plan_next"), FORM)
+    assert sum(len(c.measures) for c in response.context["preview"]) == size

@@ -301,3 +301,21 @@ def test_deadline_form_and_reminders_tags_render_for_the_board(cycle, rf):
     assert 'action="/plan/revision/deadline/"' in html
     assert 'value="2026-03-15"' in html
     assert "alice@example.no" in html
+
+
+@pytest.mark.parametrize("committees", [1, 30])
+def test_my_reminders_page_runs_a_fixed_number_of_queries(
+    db, client, django_assert_max_num_queries, committees
+):
+    plan = make_plan()
+    alice = make_user("alice", email="alice@example.no")
+    for _ in range(committees):
+        committee = make_committee(editors=[alice])
+        make_measure(make_goal(plan, committee))
+    make_revision_year(plan, 2026, deadline=DEADLINE)
+    send_revision_reminders(today=FIRST_DAY)
+    client.force_login(alice)
+    # Session, user, the page's own list, and what base.html asks (measured: 5 at both sizes).
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("actionplan:my_reminders"))
+    assert len(response.context["reminders"]) == committees
