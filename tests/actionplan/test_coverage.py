@@ -141,3 +141,15 @@ def test_committee_report_has_no_coverage_section(plan_with_groups):
     )
     assert report.coverage is None
     assert 'id="coverage"' not in render_report_html(report)
+
+
+def test_annual_report_pdf_carries_the_warning(plan_with_groups):
+    import io
+
+    from pypdf import PdfReader
+
+    from actionplan.report import render_report_pdf
+
+    rendered = render_report_pdf(plan=plan_with_groups["plan"], year=YEAR)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(rendered.content)).pages)
+    assert "Åtvaring: hol i dekninga" in " ".join(text.split())
