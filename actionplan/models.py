@@ -113,6 +113,13 @@ class Person(models.Model):
         blank=True,
         related_name="person",
     )
+    # The language e-mails to this person are written in (the portal's default: nynorsk).
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
 
     class Meta:
         ordering = ["name"]
@@ -393,14 +400,16 @@ class MeasureQuerySet(models.QuerySet):
     # the year count as "not reported". Used by the overview, committee pages, the revision
     # board and the annual report.
 
-    def status_counts_by(self, key: str, year: int) -> dict:
-        """StatusCounts for one year per value of `key` (a values() lookup), in one query."""
+    def status_counts_by(self, key: str | tuple[str, ...], year: int) -> dict:
+        """StatusCounts for one year per value of `key` (a values() lookup, or a tuple of them:
+        then the dict is keyed by tuples of values), in one query."""
+        keys = (key,) if isinstance(key, str) else tuple(key)
         rows = (
             self.annotate(
                 year_status=FilteredRelation("statuses", condition=Q(statuses__year=year))
             )
             .order_by()
-            .values(key)
+            .values(*keys)
             .annotate(
                 total=Count("pk", distinct=True),
                 **{
@@ -410,11 +419,20 @@ class MeasureQuerySet(models.QuerySet):
             )
         )
         return {
-            row[key]: StatusCounts.from_totals(
-                row["total"], **{code: row[code] for code in Status.values}
+            (row[key] if isinstance(key, str) else tuple(row[k] for k in keys)): (
+                StatusCounts.from_totals(
+                    row["total"], **{code: row[code] for code in Status.values}
+                )
             )
             for row in rows
         }
+
+    def without_status(self, year: int):
+        """Measures with no status for the year (no row, or a row holding only a note)."""
+        reported = MeasureStatus.objects.filter(measure=models.OuterRef("pk"), year=year).exclude(
+            status=""
+        )
+        return self.filter(~models.Exists(reported))
 
     def status_counts_by_committee(self, plan, year: int) -> dict[int, StatusCounts]:
         """StatusCounts for one year per committee id of the plan, in one query."""
@@ -500,6 +518,24 @@ class Measure(Versioned, models.Model):
     def is_active(self) -> bool:
         """Whether the measure is still in the plan: it, its goal and sub-goal are not retired."""
         return not (self.retired or self.goal.retired or (self.subgoal_id and self.subgoal.retired))
+
+    def lineage(self) -> list["Measure"]:
+        """The measures this one was carried over from, newest plan first (one query per plan
+        period: a chain is as long as the number of earlier plans)."""
+        chain, current = [], self
+        while current.predecessor_id and len(chain) < 50:  # 50: a guard against a bad cycle
+            current = (
+                Measure.objects.select_related("goal__committee", "goal__plan")
+                .prefetch_related("statuses")
+                .get(pk=current.predecessor_id)
+            )
+            chain.append(current)
+        return chain
+
+    def latest_status(self) -> "MeasureStatus | None":
+        """The status of the latest year that has one (uses prefetched statuses)."""
+        reported = [s for s in self.statuses.all() if s.status]
+        return max(reported, key=lambda s: s.year) if reported else None
 
     def statuses_by_year(self, years) -> list[tuple[int, "MeasureStatus | None"]]:
         """(year, MeasureStatus or None) for each of `years`, from the prefetched statuses."""
@@ -704,6 +740,11 @@ class RevisionYear(models.Model):
             self.locked_by = by
             self.save(update_fields=["locked_at", "locked_by"])
 
+    @classmethod
+    def open_for(cls, plan) -> "RevisionYear | None":
+        """The plan's open (not locked) revision year, the newest if several are open."""
+        return cls.objects.filter(plan=plan, locked_at__isnull=True).order_by("-year").first()
+
 
 class ReportQuerySet(RenderJobQuerySet):
     def for_scope(self, *, plan, year, committee=None):
@@ -782,3 +823,60 @@ class Report(RenderJob):
         from .report import render_report_pdf
 
         return render_report_pdf(plan=self.plan, year=self.year, committee=self.committee)
+
+
+class ReminderKind(models.TextChoices):
+    FIRST = "first", _("First reminder")
+    LAST = "last", _("Last reminder")
+
+
+class SentReminderQuerySet(models.QuerySet):
+    def for_user_page(self, user):
+        """The reminders a user was sent, newest first, with their revision year and committee."""
+        return (
+            self.filter(user=user)
+            .select_related("revision_year__plan", "committee")
+            .order_by("-sent_on", "-pk")
+        )
+
+
+class SentReminder(models.Model):
+    """A revision reminder e-mailed to one editor of one committee (each kind at most once)."""
+
+    revision_year = models.ForeignKey(
+        RevisionYear,
+        verbose_name=_("revision year"),
+        on_delete=models.PROTECT,
+        related_name="sent_reminders",
+    )
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.PROTECT,
+        related_name="revision_reminders",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
+    sent_on = models.DateField(_("sent on"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    email = models.EmailField(_("sent to"))
+    measures_count = models.PositiveIntegerField(_("measures without a status"))
+
+    objects = SentReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+        constraints = [
+            # A re-run of the beat task (or a second worker) cannot send a reminder twice.
+            models.UniqueConstraint(
+                fields=["revision_year", "committee", "user", "kind"],
+                name="one_reminder_of_a_kind_per_editor",
+            )
+        ]
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+
+    def __str__(self):
+        return f"{self.revision_year} {self.committee_id} {self.user_id} {self.kind}"

@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from . import plan_edit_views, revision_views, status_views, views
+from . import cycle_views, plan_edit_views, revision_views, status_views, views
 
 # A goal, sub-goal or measure: /plan/goals/3/…, /plan/subgoals/3/…, /plan/measures/3/…
 _ITEM = r"(?P<kind>goal|subgoal|measure)s/(?P<pk>[0-9]+)"
@@ -17,6 +17,10 @@ urlpatterns = [
     path("table.xlsx", views.PlanTableView.as_view(), {"export": "xlsx"}, name="table_xlsx"),
     # One measure.
     path("measures/<int:pk>/", views.measure_detail, name="measure"),
+    # The yearly cycle: the revision deadline, a person's reminders, the next plan period.
+    path("revision/deadline/", cycle_views.revision_deadline, name="revision_deadline"),
+    path("my-reminders/", cycle_views.my_reminders, name="my_reminders"),
+    path("next/", cycle_views.plan_next, name="plan_next"),
     # The annual revision report for SSU (PDF, rendered by the worker) and plan exports.
     path("reports/", include("actionplan.report_urls")),
     # Statuses: in place (htmx) or on their own page, and a committee's whole year at once.

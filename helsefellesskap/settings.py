@@ -310,9 +310,18 @@ GUIDELINE_ATTACHMENT_MAX_BYTES = int(
 GUIDELINE_REVIEW_REMINDER_INTERVAL_DAYS = int(
     os.environ.get("GUIDELINE_REVIEW_REMINDER_INTERVAL_DAYS", "7")
 )
+# --- Revision reminders: the open revision year's editors are e-mailed the measures still
+# without a status, a first time this many days before the deadline and a last time this many.
+REMINDER_FIRST_DAYS_BEFORE = int(os.environ.get("REMINDER_FIRST_DAYS_BEFORE", "14"))
+REMINDER_LAST_DAYS_BEFORE = int(os.environ.get("REMINDER_LAST_DAYS_BEFORE", "2"))
+
 CELERY_BEAT_SCHEDULE = {
     "guideline-review-reminders": {
         "task": "guidelines.tasks.send_review_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "revision-reminders": {
+        "task": "actionplan.tasks.send_revision_reminders",
+        "schedule": crontab(hour=7, minute=15),
     },
 }

@@ -127,9 +127,9 @@ def make_report(plan, year=2024, *, committee=None, by=None, **fields):
     )
 
 
-def make_revision_year(plan, year, *, locked=False, by=None):
+def make_revision_year(plan, year, *, locked=False, by=None, deadline=None):
     """An opened (and optionally locked) revision year."""
-    revision = plan.open_revision(year, by=by)
+    revision = plan.open_revision(year, by=by, deadline=deadline)
     if locked:
         revision.lock(by=by)
     return revision

@@ -14,7 +14,7 @@ QUERY_BOUNDS = {
     "table": 8,
     "table_filtered": 10,
     "csv": 6,
-    "measure": 4,
+    "measure": 5,  # + linked action points, + measures carried over into a later plan
 }
 
 
