@@ -155,10 +155,13 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "helsefellesskap.middleware.client_ip"
 
 # Two-factor log-in (helsefellesskap/twofactor.py): the name authenticator apps show, and the
-# paths that need a second factor besides views decorated with two_factor_required.
+# paths that need a second factor besides views decorated with two_factor_required. Enforced
+# (production's default), a user who needs a second factor uses no page outside the exempt
+# ones (log-in, the code pages, language) until the code is given.
 OTP_TOTP_ISSUER = "Helsefellesskap Møre og Romsdal"
+TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", default=PRODUCTION)
 TWO_FACTOR_PROTECTED_PATHS = ["/admin/"]
-TWO_FACTOR_EXEMPT_PATHS = ["/admin/logout/"]
+TWO_FACTOR_EXEMPT_PATHS = ["/admin/logout/", "/accounts/", "/i18n/", "/healthz", "/static/"]
 RECOVERY_CODE_COUNT = 10
 
 # --- Security. Production defaults are secure; each can be changed through the environment.
