@@ -116,6 +116,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # --- Language: nynorsk first, bokmål and English selectable.
 LANGUAGE_CODE = "nn"
@@ -125,6 +126,10 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language chosen with the switcher is remembered for a year (Django's default cookie ends
+# with the browser session); without it the browser's Accept-Language decides.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
