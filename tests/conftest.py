@@ -65,6 +65,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """Tests see the current catalogs: compile any .po newer than its .mo (not committed).
+
+    `make messages` does the same with msgfmt; polib needs no gettext, so a bare pytest works."""
+    from pathlib import Path
+
+    import polib
+
+    for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            polib.pofile(str(po)).save_as_mofile(str(mo))
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded and generated files go to a per-test folder."""
