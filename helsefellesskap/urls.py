@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from actionplan import views as actionplan_views
+from helsefellesskap import views as portal_views
 
 urlpatterns = [
     path("", actionplan_views.overview, name="home"),
@@ -16,5 +17,7 @@ urlpatterns = [
     # Accounts and language.
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The look's building blocks on one page (secretariat only).
+    path("design/", portal_views.styleguide, name="styleguide"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,62 @@
+"""The table of page types the accessibility test visits.
+
+To add a page type after merging an app: append a PageType with a name, a function that builds
+its URL from the test data (`PortalData`, made once per test in test_accessibility.py), and the
+visitors who should see it ("anonymous", "sara" the secretariat, "alice" the committee editor,
+"charlie" without rights). Each page type is then checked in nn, nb and en for each visitor.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+
+@dataclass
+class PortalData:
+    """What the pages need: a small plan with committees, measures and statuses, and personas."""
+
+    plan: object
+    committee: object
+    measures: list
+    users: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    url: Callable[[PortalData], str]
+    visitors: tuple[str, ...] = ("anonymous", "sara")
+    # Expected HTTP status: the error pages are pages too.
+    status: int = 200
+    # Also save desktop and phone screenshots (in nn) for the README and CI artifacts.
+    screenshot: bool = True
+    # Something to do on the page before it is checked, e.g. send a form empty to see its errors.
+    prepare: Callable | None = None
+
+
+def submit_main_form(page):
+    """Send the page's main form as it is (empty), to check the page that shows the errors."""
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+PAGE_TYPES = [
+    PageType("overview", lambda data: reverse("actionplan:overview")),
+    PageType("home", lambda data: "/", screenshot=False),
+    PageType("login", lambda data: reverse("login"), visitors=("anonymous",)),
+    PageType(
+        "login-with-errors",
+        lambda data: reverse("login"),
+        visitors=("anonymous",),
+        prepare=submit_main_form,
+    ),
+    PageType("styleguide", lambda data: reverse("styleguide"), visitors=("sara",)),
+    PageType(
+        "styleguide-with-errors",
+        lambda data: reverse("styleguide") + "?title=",
+        visitors=("sara",),
+        screenshot=False,
+    ),
+    PageType("error-404", lambda data: "/finst-ikkje/", status=404),
+]
