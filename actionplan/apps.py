@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ActionplanConfig(AppConfig):
     name = "actionplan"
     verbose_name = _("Joint action plan")
+
+    def ready(self):
+        from actionplan import signals  # noqa: F401 - connects the receivers

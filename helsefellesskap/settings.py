@@ -130,6 +130,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # with the browser session); without it the browser's Accept-Language decides.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# The real plan and other seed data (see fixtures/README.md).
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,198 @@
+"""Measuring the portal: server time and SQL queries per page, and load under gunicorn.
+
+Used by `manage.py bench`. Numbers are written to docs/benchmarks.md and a JSON file beside it,
+with a description of the machine, so two runs can be compared.
+"""
+
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class PageTiming:
+    """Server time and queries for one page, over warm requests."""
+
+    name: str
+    url: str
+    status: int
+    p50_ms: float
+    p95_ms: float
+    queries: int
+    requests: int
+
+
+@dataclass
+class LoadResult:
+    """What a load generator measured against one URL."""
+
+    name: str
+    url: str
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    connections: int
+    seconds: int
+
+
+@dataclass
+class BenchRun:
+    """Everything one `bench` run measured."""
+
+    machine: dict
+    pages: dict[str, list[PageTiming]] = field(default_factory=dict)
+    references: dict[str, dict] = field(default_factory=dict)
+    load: list[LoadResult] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def describe_machine() -> dict:
+    """CPU model, cores, memory, Python and database: what the numbers depend on."""
+    cpu = platform.processor() or "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo") as f:
+            mem_kb = int(f.readline().split()[1])
+    except OSError:
+        mem_kb = 0
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "database": connection.vendor,
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def time_page(client: Client, name: str, url: str, *, requests: int = 50, warmup: int = 5):
+    """Median and 95th percentile server time of a page, and its SQL query count."""
+    for _ in range(warmup):
+        client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    durations = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        client.get(url)
+        durations.append((time.perf_counter() - start) * 1000)
+    durations.sort()
+    return PageTiming(
+        name=name,
+        url=url,
+        status=response.status_code,
+        p50_ms=round(statistics.median(durations), 2),
+        p95_ms=round(durations[int(len(durations) * 0.95) - 1], 2),
+        queries=len(queries),
+        requests=requests,
+    )
+
+
+def time_callable(fn, *, requests: int = 50, warmup: int = 5) -> float:
+    """Median milliseconds of a function call."""
+    for _ in range(warmup):
+        fn()
+    durations = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        fn()
+        durations.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(durations), 2)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not listen on 127.0.0.1:{port}")
+
+
+_WRK_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def parse_wrk(output: str) -> dict:
+    """Requests/s, p50, p99 and errors from `wrk --latency` output."""
+    latencies = {p: float(v) * _UNITS_MS[u] for p, v, u in _WRK_LATENCY.findall(output)}
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return {
+        "requests_per_s": float(rps.group(1)) if rps else 0.0,
+        "p50_ms": round(latencies.get("50", 0.0), 2),
+        "p99_ms": round(latencies.get("99", 0.0), 2),
+        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
+    }
+
+
+def run_load(targets: list[tuple[str, str]], *, connections=32, seconds=20, workers=4):
+    """Serve the portal with gunicorn on loopback and drive each URL with wrk."""
+    wrk = shutil.which("wrk")
+    gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    if not wrk or not os.path.exists(gunicorn):
+        return [], "wrk or gunicorn is not installed (make bench installs them)"
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - fixed arguments, loopback only
+        [
+            gunicorn,
+            "helsefellesskap.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        env={**os.environ, "DEBUG": "0"},
+        start_new_session=True,
+    )
+    results = []
+    try:
+        _wait_for_port(port)
+        for name, path in targets:
+            url = f"http://127.0.0.1:{port}{path}"
+            out = subprocess.run(  # noqa: S603
+                [wrk, "--latency", "-t2", f"-c{connections}", f"-d{seconds}s", url],
+                capture_output=True,
+                text=True,
+                timeout=seconds + 30,
+                check=False,
+            ).stdout
+            results.append(
+                LoadResult(
+                    name=name, url=path, connections=connections, seconds=seconds, **parse_wrk(out)
+                )
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    return results, ""
