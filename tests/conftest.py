@@ -65,19 +65,30 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_translations():
+def pytest_configure(config):
+    _compile_stale_translations()
+
+
+def _compile_stale_translations():
     """Tests see the current catalogs: compile any .po newer than its .mo (not committed).
 
-    `make messages` does the same with msgfmt; polib needs no gettext, so a bare pytest works."""
+    `make messages` does the same with msgfmt; polib needs no gettext, so a bare pytest works.
+    It runs before any test, and drops catalogs Django may have loaded before the compile."""
     from pathlib import Path
 
     import polib
 
-    for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"):
+    compiled = False
+    for po in (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/django.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             polib.pofile(str(po)).save_as_mofile(str(mo))
+            compiled = True
+    if compiled:
+        from django.utils.translation import trans_real
+
+        trans_real._translations = {}
+        trans_real._default = None
 
 
 @pytest.fixture(autouse=True)

@@ -125,11 +125,12 @@ def test_404_page_has_site_look_and_language(client, plan):
 
 
 def test_403_page_offers_log_in_to_anonymous(rf, db):
+    from django.contrib.auth.models import AnonymousUser
     from django.core.exceptions import PermissionDenied
     from django.views.defaults import permission_denied
 
     request = rf.get("/plan/revision/")
-    request.user = __import__("django.contrib.auth.models").contrib.auth.models.AnonymousUser()
+    request.user = AnonymousUser()
     with translation.override("nb"):
         response = permission_denied(request, PermissionDenied())
     html = response.content.decode()
@@ -195,3 +196,16 @@ def test_login_page_shows_errors_next_to_fields(client, db):
     assert response.status_code == 200
     assert 'id="id_username_error"' in html
     assert "ds-error-summary" in html
+
+
+def test_400_page_has_site_look_and_language(db):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import SuspiciousOperation
+    from django.views.defaults import bad_request
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    with translation.override("nn"):
+        response = bad_request(request, SuspiciousOperation())
+    assert response.status_code == 400
+    assert "Portalen forstod ikkje førespurnaden" in response.content.decode()
