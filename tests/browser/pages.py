@@ -9,7 +9,7 @@ visitors who should see it ("anonymous", "sara" the secretariat, "alice" the com
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 
 @dataclass
@@ -33,6 +33,17 @@ class PageType:
     screenshot: bool = True
     # Something to do on the page before it is checked, e.g. send a form empty to see its errors.
     prepare: Callable | None = None
+    # The URL name this page type needs; until the app that serves it is merged, it is left out.
+    needs: str | None = None
+
+    def is_available(self) -> bool:
+        if self.needs is None:
+            return True
+        try:
+            reverse(self.needs, args=[1] if self.needs.endswith(("committee", "measure")) else [])
+        except NoReverseMatch:
+            return False
+        return True
 
 
 def submit_main_form(page):
@@ -50,6 +61,20 @@ PAGE_TYPES = [
         lambda data: reverse("login"),
         visitors=("anonymous",),
         prepare=submit_main_form,
+    ),
+    # The public plan pages (they appear here once the public pages are merged).
+    PageType(
+        "committee", lambda data: data.committee.get_absolute_url(), needs="actionplan:committee"
+    ),
+    PageType("plan-table", lambda data: reverse("actionplan:table"), needs="actionplan:table"),
+    PageType(
+        "plan-table-filtered",
+        lambda data: reverse("actionplan:table") + "?status=done&priority_group=",
+        needs="actionplan:table",
+        screenshot=False,
+    ),
+    PageType(
+        "measure", lambda data: data.measures[0].get_absolute_url(), needs="actionplan:measure"
     ),
     PageType("styleguide", lambda data: reverse("styleguide"), visitors=("sara",)),
     PageType(

@@ -23,6 +23,7 @@ LANGUAGES = ["nn", "nb", "en"]
 CASES = [
     pytest.param(page_type, lang, visitor, id=f"{page_type.name}-{lang}-{visitor}")
     for page_type in PAGE_TYPES
+    if page_type.is_available()
     for lang in LANGUAGES
     for visitor in page_type.visitors
 ]
