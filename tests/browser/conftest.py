@@ -1,7 +1,8 @@
 """Real-browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
 
-Every test here is marked `browser` (tests/conftest.py skips them without Chromium, or fails the
-run under REQUIRE_SERVICES=1). Never `playwright install`: the browser is /usr/bin/chromium.
+Every test module here sets `pytestmark = pytest.mark.browser`: tests/conftest.py skips them
+without Chromium, or fails the run under REQUIRE_SERVICES=1. Never `playwright install`: the
+browser is Debian's /usr/bin/chromium.
 """
 
 import os
@@ -28,12 +29,6 @@ AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if Path(str(item.fspath)).parent == Path(__file__).parent:
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

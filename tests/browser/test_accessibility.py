@@ -19,6 +19,8 @@ from tests.factories import (
     make_user,
 )
 
+pytestmark = pytest.mark.browser
+
 LANGUAGES = ["nn", "nb", "en"]
 CASES = [
     pytest.param(page_type, lang, visitor, id=f"{page_type.name}-{lang}-{visitor}")

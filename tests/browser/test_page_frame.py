@@ -6,6 +6,8 @@ import pytest
 from tests.browser.conftest import axe_violations, format_violations, tab_to
 from tests.factories import PASSWORD, make_plan, make_user
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture
 def plan(transactional_db):
