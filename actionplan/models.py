@@ -1,8 +1,10 @@
 """The joint action plan: committees, their goals, sub-goals and measures, and yearly statuses."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -14,6 +16,49 @@ class Status(models.TextChoices):
     NOT_DONE = "not_done", _("Not carried out")
     IN_PROGRESS = "in_progress", _("Being planned / in progress")
     DONE = "done", _("Carried out")
+
+
+# A measure with no status for a year is "not reported"; it is counted and shown, never hidden.
+NOT_REPORTED = "not_reported"
+NOT_REPORTED_LABEL = _("Not reported")
+
+
+def status_label(code: str | None) -> str:
+    """The text for a status code, "Not reported" for an empty or unknown one."""
+    try:
+        return str(Status(code).label)
+    except ValueError:
+        return str(NOT_REPORTED_LABEL)
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """How many measures have each status in one year ("not reported" when none is set)."""
+
+    done: int = 0
+    in_progress: int = 0
+    not_done: int = 0
+    not_reported: int = 0
+
+    # The order bars, texts and tables show the statuses in: progress first.
+    ORDER = (Status.DONE.value, Status.IN_PROGRESS.value, Status.NOT_DONE.value, NOT_REPORTED)
+
+    @property
+    def total(self) -> int:
+        return self.done + self.in_progress + self.not_done + self.not_reported
+
+    def items(self) -> list[tuple[str, str, int]]:
+        """(code, label, count) for every status including "not reported", in display order."""
+        return [(code, status_label(code), getattr(self, code)) for code in self.ORDER]
+
+    def __add__(self, other: "StatusCounts") -> "StatusCounts":
+        return StatusCounts(*(getattr(self, c) + getattr(other, c) for c in self.ORDER))
+
+    @classmethod
+    def from_totals(cls, total: int, *, done: int, in_progress: int, not_done: int):
+        """Counts where every measure without one of the three statuses is "not reported"."""
+        reported = done + in_progress + not_done
+        return cls(done, in_progress, not_done, max(total - reported, 0))
 
 
 class PriorityGroup(models.Model):
@@ -117,6 +162,12 @@ class Plan(models.Model):
 
 
 class CommitteeQuerySet(models.QuerySet):
+    def in_plan(self, plan):
+        """Committees with at least one goal in the plan, leader, deputy and secretary joined."""
+        return self.filter(
+            models.Exists(Goal.objects.filter(committee=models.OuterRef("pk"), plan=plan))
+        ).select_related("leader", "deputy", "secretary")
+
     def editable_by(self, user):
         """Committees whose plan content this (non-secretariat) user may edit."""
         return self.filter(Q(leader__user=user) | Q(deputy__user=user) | Q(editors=user)).distinct()
@@ -182,6 +233,25 @@ class Committee(models.Model):
         return reverse("actionplan:committee", args=[self.slug])
 
 
+class GoalQuerySet(models.QuerySet):
+    def active(self):
+        """Goals still in the plan (not retired)."""
+        return self.filter(retired=False)
+
+    def with_measures(self):
+        """Prefetch active sub-goals and active measures with their statuses and groups:
+        the whole goal tree in a fixed number of queries (see Goal.sections)."""
+        measures = (
+            Measure.objects.active()
+            .prefetch_related("statuses", "priority_groups")
+            .order_by("subgoal__order", "subgoal_id", "order", "pk")
+        )
+        return self.prefetch_related(
+            Prefetch("subgoals", queryset=SubGoal.objects.filter(retired=False)),
+            Prefetch("measures", queryset=measures),
+        )
+
+
 class Goal(models.Model):
     """A committee's main goal (hovudmål) in a plan."""
 
@@ -192,6 +262,7 @@ class Goal(models.Model):
     retired = models.BooleanField(_("retired"), default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = GoalQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -202,6 +273,16 @@ class Goal(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def sections(self) -> list[tuple["SubGoal | None", list["Measure"]]]:
+        """The goal as the document shows it: measures directly under the goal (sub-goal None)
+        first, then each sub-goal with its measures. Uses GoalQuerySet.with_measures()."""
+        by_subgoal: dict[int | None, list[Measure]] = {}
+        for measure in self.measures.all():
+            by_subgoal.setdefault(measure.subgoal_id, []).append(measure)
+        sections = [(None, by_subgoal[None])] if None in by_subgoal else []
+        sections += [(sub, by_subgoal.get(sub.pk, [])) for sub in self.subgoals.all()]
+        return sections
 
 
 class SubGoal(models.Model):
@@ -225,6 +306,15 @@ class SubGoal(models.Model):
         return self.text[:80]
 
 
+def plan_order(descending: bool = False) -> list:
+    """Order expressions for measures in the document's order (committee, goal, sub-goal,
+    measure). Measures directly under a goal come before its sub-goals on every database."""
+    fields = ["goal__committee__order", "goal__order", "goal_id", "subgoal__order", "order", "pk"]
+    if descending:
+        return [F(field).desc(nulls_last=True) for field in fields]
+    return [F(field).asc(nulls_first=True) for field in fields]
+
+
 class MeasureQuerySet(models.QuerySet):
     def active(self):
         """Measures in the current plan (not retired, nor under a retired goal or sub-goal)."""
@@ -240,11 +330,65 @@ class MeasureQuerySet(models.QuerySet):
             "statuses", "priority_groups"
         )
 
-    def in_plan_order(self):
+    def in_plan_order(self, descending: bool = False):
         """The document's order: committee, goal, sub-goal, measure."""
-        return self.order_by(
-            "goal__committee__order", "goal__order", "goal_id", "subgoal__order", "order", "pk"
+        return self.order_by(*plan_order(descending))
+
+    def for_plan_table(self, plan):
+        """The plan table's rows: the plan's active measures with their chain, in plan order."""
+        return self.active().in_plan(plan).with_chain().in_plan_order()
+
+    # --- Status counts. Each is ONE query over the measures of this queryset (call them on
+    # e.g. Measure.objects.active().in_plan(plan).filter(...)); measures with no status for
+    # the year count as "not reported". Used by the overview, committee pages, the revision
+    # board and the annual report.
+
+    def status_counts_by(self, key: str, year: int) -> dict:
+        """StatusCounts for one year per value of `key` (a values() lookup), in one query."""
+        rows = (
+            self.annotate(
+                year_status=FilteredRelation("statuses", condition=Q(statuses__year=year))
+            )
+            .order_by()
+            .values(key)
+            .annotate(
+                total=Count("pk", distinct=True),
+                **{
+                    code: Count("pk", distinct=True, filter=Q(year_status__status=code))
+                    for code in Status.values
+                },
+            )
         )
+        return {
+            row[key]: StatusCounts.from_totals(
+                row["total"], **{code: row[code] for code in Status.values}
+            )
+            for row in rows
+        }
+
+    def status_counts_by_committee(self, plan, year: int) -> dict[int, StatusCounts]:
+        """StatusCounts for one year per committee id of the plan, in one query."""
+        return self.in_plan(plan).status_counts_by("goal__committee", year)
+
+    def status_counts(self, year: int) -> StatusCounts:
+        """StatusCounts for one year over all measures of this queryset, in one query."""
+        return self.status_counts_by_year([year])[year]
+
+    def status_counts_by_year(self, years) -> dict[int, StatusCounts]:
+        """StatusCounts for each of `years` over all measures of this queryset, in one query."""
+        aggregates = {"total": Count("pk", distinct=True)}
+        for year in years:
+            for code in Status.values:
+                aggregates[f"{code}_{year}"] = Count(
+                    "pk", distinct=True, filter=Q(statuses__year=year, statuses__status=code)
+                )
+        row = self.order_by().aggregate(**aggregates)
+        return {
+            year: StatusCounts.from_totals(
+                row["total"], **{code: row[f"{code}_{year}"] for code in Status.values}
+            )
+            for year in years
+        }
 
 
 class Measure(models.Model):
@@ -299,6 +443,16 @@ class Measure(models.Model):
     @property
     def committee(self):
         return self.goal.committee
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the measure is still in the plan: it, its goal and sub-goal are not retired."""
+        return not (self.retired or self.goal.retired or (self.subgoal_id and self.subgoal.retired))
+
+    def statuses_by_year(self, years) -> list[tuple[int, "MeasureStatus | None"]]:
+        """(year, MeasureStatus or None) for each of `years`, from the prefetched statuses."""
+        by_year = {status.year: status for status in self.statuses.all()}
+        return [(year, by_year.get(year)) for year in years]
 
     def status_for(self, year: int):
         """This measure's MeasureStatus for a year, or None (uses prefetched statuses)."""

@@ -1,9 +1,177 @@
-from django.shortcuts import render
+"""Public pages of the action plan: overview, committee, plan table, measure. No login."""
 
-from .models import Plan
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from helsefellesskap.exports import csv_response
+
+from .charts import status_bar_svg, status_years_svg
+from .filters import MeasureFilter
+from .models import Committee, Goal, Measure, Plan, StatusCounts
+from .tables import PlanTable
+
+
+def _current_plan():
+    """The plan the public pages show, or 404 when none is loaded."""
+    plan = Plan.objects.current()
+    if plan is None:
+        raise Http404(_("No plan has been loaded yet."))
+    return plan
+
+
+def _crumbs(*trail):
+    """Breadcrumbs from the plan's front page: (label, url) pairs; the last is this page."""
+    return [(gettext_lazy("Action plan"), reverse("actionplan:overview")), *trail]
+
+
+def _chosen_year(request, plan) -> int:
+    """The year asked for in ?year=, when it is one of the plan's years; else the default."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    return year if year in plan.years else plan.default_year()
 
 
 def overview(request):
-    """The plan's front page: every committee with its status distribution."""
+    """The plan's front page: every committee with its status distribution for a year."""
     plan = Plan.objects.current()
-    return render(request, "actionplan/overview.html", {"plan": plan})
+    if plan is None:
+        return render(request, "actionplan/overview.html", {"plan": None})
+    year = _chosen_year(request, plan)
+    committees = list(
+        Committee.objects.in_plan(plan).annotate(
+            goal_count=Count("goals", filter=Q(goals__plan=plan, goals__retired=False))
+        )
+    )
+    counts = Measure.objects.active().status_counts_by_committee(plan, year)
+    total = StatusCounts()
+    for committee in committees:
+        committee.counts = counts.get(committee.pk, StatusCounts())
+        committee.chart = status_bar_svg(
+            committee.counts,
+            title=_("%(committee)s, %(year)s") % {"committee": committee.short_name, "year": year},
+        )
+        total += committee.counts
+    context = {
+        "plan": plan,
+        "year": year,
+        "committees": committees,
+        "total": total,
+        "total_chart": status_bar_svg(
+            total,
+            title=_("All committees, %(year)s") % {"year": year},
+            width=480,
+            height=32,
+        ),
+        "breadcrumbs": _crumbs(),
+    }
+    return render(request, "actionplan/overview.html", context)
+
+
+def committee_detail(request, slug):
+    """One committee: its people, then goals, sub-goals and measures with yearly statuses."""
+    plan = _current_plan()
+    committee = get_object_or_404(
+        Committee.objects.select_related("leader", "deputy", "secretary"), slug=slug
+    )
+    goals = list(Goal.objects.active().filter(plan=plan, committee=committee).with_measures())
+    for goal in goals:
+        goal.section_list = goal.sections()
+        for measure in goal.measures.all():
+            measure.year_cells = measure.statuses_by_year(plan.years)
+    measures = Measure.objects.active().in_plan(plan).filter(goal__committee=committee)
+    by_year = measures.status_counts_by_year(plan.years)
+    context = {
+        "plan": plan,
+        "committee": committee,
+        "goals": goals,
+        "years": plan.years,
+        "chart": status_years_svg(
+            by_year,
+            title=_("Status per year for %(committee)s") % {"committee": committee.short_name},
+        ),
+        "counts_by_year": by_year,
+        "breadcrumbs": _crumbs((committee.short_name, None)),
+    }
+    return render(request, "actionplan/committee_detail.html", context)
+
+
+class PlanTableView(SingleTableMixin, FilterView):
+    """All measures of the current plan: filter, sort, page, and download as CSV."""
+
+    table_class = PlanTable
+    filterset_class = MeasureFilter
+    template_name = "actionplan/plan_table.html"
+    table_pagination = {"per_page": 50}
+
+    def dispatch(self, request, *args, **kwargs):
+        self.plan = _current_plan()
+        self.default_year = self.plan.default_year()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Measure.objects.for_plan_table(self.plan)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        return {**kwargs, "plan": self.plan, "default_year": self.default_year}
+
+    def get_table_kwargs(self):
+        return {"years": self.plan.years}
+
+    def wants_csv(self) -> bool:
+        return self.kwargs.get("export") == "csv" or self.request.GET.get("_export") == "csv"
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.wants_csv():
+            # Every filtered row in the chosen order, not just this page.
+            table = self.table_class(self.get_table_data(), **self.get_table_kwargs())
+            RequestConfig(self.request, paginate=False).configure(table)
+            return csv_response(table.as_values(), f"{slugify(self.plan.title)}.csv")
+        return super().render_to_response(context, **response_kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("_export", None)
+        context.update(
+            plan=self.plan,
+            default_year=self.default_year,
+            csv_url=reverse("actionplan:table_csv") + (f"?{query.urlencode()}" if query else ""),
+            breadcrumbs=_crumbs((gettext_lazy("Plan table"), None)),
+        )
+        return context
+
+
+def measure_detail(request, pk):
+    """One measure: its goal chain, people responsible, and every year's status with notes."""
+    measure = get_object_or_404(
+        Measure.objects.select_related("goal__committee", "goal__plan", "subgoal").prefetch_related(
+            "statuses", "priority_groups"
+        ),
+        pk=pk,
+    )
+    plan = measure.goal.plan
+    # A status outside the plan's years (e.g. carried over) is shown too, never hidden.
+    years = sorted(set(plan.years) | {status.year for status in measure.statuses.all()})
+    committee = measure.goal.committee
+    context = {
+        "plan": plan,
+        "measure": measure,
+        "committee": committee,
+        "year_cells": measure.statuses_by_year(years),
+        "breadcrumbs": _crumbs(
+            (committee.short_name, committee.get_absolute_url()),
+            (Truncator(measure.text).chars(60), None),
+        ),
+    }
+    return render(request, "actionplan/measure_detail.html", context)

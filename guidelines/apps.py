@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class GuidelinesConfig(AppConfig):
     name = "guidelines"
     verbose_name = _("Guidelines")
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers

@@ -4,6 +4,7 @@ Text that users typed ends up in the HTML; the url_fetcher makes sure WeasyPrint
 the project's own static files, never a local file path or a remote URL named in that text.
 """
 
+import mimetypes
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -15,29 +16,44 @@ class BlockedResource(ValueError):
     """A document asked for a resource outside the project's static files."""
 
 
-def static_only_url_fetcher(url: str, *args, **kwargs):
-    """WeasyPrint url_fetcher that serves files under STATIC_URL and refuses everything else."""
-    from weasyprint.urls import default_url_fetcher
-
+def static_file_for(url: str) -> str:
+    """The path of the static file a URL names; BlockedResource for anything else."""
     parsed = urlparse(url)
     static_prefix = settings.STATIC_URL
-    if parsed.scheme == "data":
-        return default_url_fetcher(url, *args, **kwargs)
-    if parsed.scheme in ("", "file", "http", "https") and parsed.path.startswith(static_prefix):
-        if parsed.scheme in ("http", "https") or parsed.netloc:
-            raise BlockedResource(url)
+    if (
+        parsed.scheme in ("", "file")
+        and not parsed.netloc
+        and parsed.path.startswith(static_prefix)
+    ):
         relative = parsed.path[len(static_prefix) :]
-        if ".." in Path(relative).parts:
-            raise BlockedResource(url)
-        found = finders.find(relative)
-        if found and Path(found).is_file():
-            return {"file_obj": open(found, "rb"), "mime_type": None, "redirected_url": url}
+        if ".." not in Path(relative).parts:
+            found = finders.find(relative)
+            if found and Path(found).is_file():
+                return found
     raise BlockedResource(url)
+
+
+def _static_only_url_fetcher():
+    # WeasyPrint 66+ takes a URLFetcher object (older versions took a plain function).
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyURLFetcher(URLFetcher):
+        """Serves files under STATIC_URL (and data: URLs) and refuses everything else."""
+
+        def fetch(self, url, headers=None):
+            if urlparse(url).scheme == "data":
+                return super().fetch(url, headers)
+            path = static_file_for(url)
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            # WeasyPrint closes the file once it has read it.
+            return URLFetcherResponse(url, open(path, "rb"), {"Content-Type": content_type})
+
+    return StaticOnlyURLFetcher(allowed_protocols={"file", "data"})
 
 
 def html_to_pdf(html: str, **write_options) -> bytes:
     """Render an HTML string to PDF bytes, fetching only our own static files."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url="file:///", url_fetcher=static_only_url_fetcher)
+    document = HTML(string=html, base_url="file:///", url_fetcher=_static_only_url_fetcher())
     return document.write_pdf(**write_options)

@@ -53,3 +53,23 @@ def require_secretariat(user) -> None:
     """Raise PermissionDenied unless the user is in the secretariat."""
     if not is_secretariat(user):
         raise PermissionDenied
+
+
+def can_edit_guideline(user, guideline) -> bool:
+    """May this user edit the guideline, publish versions and manage its attachments?
+
+    The owning committee's editors and the secretariat may; a guideline with no owning
+    committee is the secretariat's alone.
+    """
+    return can_edit_committee(user, guideline.committee)
+
+
+def require_guideline_editor(user, guideline) -> None:
+    """Raise PermissionDenied unless the user may edit the guideline."""
+    if not can_edit_guideline(user, guideline):
+        raise PermissionDenied
+
+
+def can_create_guideline(user) -> bool:
+    """The secretariat and editors of at least one committee may add guidelines."""
+    return is_secretariat(user) or bool(editable_committee_ids(user))

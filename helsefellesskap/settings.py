@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -154,6 +155,8 @@ STORAGES = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@helsefellesskap.local")
+# The portal's public address, for links in e-mails sent without a request (Celery tasks).
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery: Redis broker when configured; otherwise tasks run in-process, eagerly.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -189,3 +192,19 @@ LOGGING = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
+
+# --- Guidelines: attachment size limit and review reminders.
+GUIDELINE_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("GUIDELINE_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
+)
+# A guideline past its review date is reminded about again after this many days (never twice
+# on one day).
+GUIDELINE_REVIEW_REMINDER_INTERVAL_DAYS = int(
+    os.environ.get("GUIDELINE_REVIEW_REMINDER_INTERVAL_DAYS", "7")
+)
+CELERY_BEAT_SCHEDULE = {
+    "guideline-review-reminders": {
+        "task": "guidelines.tasks.send_review_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}

@@ -116,3 +116,14 @@ def make_plan_with_measures(n_measures, *, committees=3, plan=None, years=(2023,
             make_status(measure, y, status)
         made.append(measure)
     return plan, made
+
+
+def make_guideline(title=None, *, body="", committee=None, priority_groups=(), by=None, **fields):
+    """A guideline with its text published as version 1."""
+    from guidelines.models import Guideline
+
+    title = title or f"Retningsline {next(_seq)}"
+    guideline = Guideline.objects.create(title=title, body=body, committee=committee, **fields)
+    guideline.priority_groups.add(*priority_groups)
+    guideline.publish_current_text(by=by)
+    return guideline

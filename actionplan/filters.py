@@ -1,0 +1,80 @@
+"""Filters of the plan table; they live in the GET URL so a filtered view can be shared."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    NOT_REPORTED,
+    NOT_REPORTED_LABEL,
+    Committee,
+    MeasureStatus,
+    PriorityGroup,
+    Status,
+)
+
+STATUS_FILTER_CHOICES = [*Status.choices, (NOT_REPORTED, NOT_REPORTED_LABEL)]
+
+
+class MeasureFilter(django_filters.FilterSet):
+    """Committee, priority group, a year's status (or none reported) and free text."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_text",
+        help_text=_("Words in the main goal, sub-goal or measure."),
+    )
+    committee = django_filters.ModelChoiceFilter(
+        label=_("Committee"),
+        field_name="goal__committee",
+        to_field_name="slug",
+        queryset=Committee.objects.none(),
+        empty_label=_("All committees"),
+    )
+    priority_group = django_filters.ModelChoiceFilter(
+        label=_("Priority patient group"),
+        field_name="priority_groups",
+        to_field_name="slug",
+        queryset=PriorityGroup.objects.all(),
+        empty_label=_("All measures"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=STATUS_FILTER_CHOICES,
+        method="filter_status",
+        empty_label=_("Any status"),
+    )
+    # The year only says which year the status filter looks at.
+    year = django_filters.TypedChoiceFilter(
+        label=_("Status in year"), coerce=int, method="filter_nothing"
+    )
+
+    def __init__(self, data=None, queryset=None, *, plan, default_year, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.plan = plan
+        self.default_year = default_year
+        self.filters["committee"].queryset = Committee.objects.in_plan(plan)
+        self.filters["year"].extra["choices"] = [
+            ("", _("Current year (%(year)s)") % {"year": default_year}),
+            *((year, year) for year in plan.years),
+        ]
+
+    def filter_text(self, queryset, name, value):
+        # Every word must occur somewhere in the chain, so "koordinator barn" narrows.
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(text__icontains=word)
+                | Q(goal__text__icontains=word)
+                | Q(subgoal__text__icontains=word)
+            )
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        year = self.form.cleaned_data.get("year") or self.default_year
+        statuses = MeasureStatus.objects.filter(measure=OuterRef("pk"), year=year)
+        if value == NOT_REPORTED:
+            return queryset.exclude(Exists(statuses.exclude(status="")))
+        return queryset.filter(Exists(statuses.filter(status=value)))
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
