@@ -20,6 +20,7 @@ class PortalData:
     committee: object
     measures: list
     users: dict = field(default_factory=dict)
+    guideline: object = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,46 @@ PAGE_TYPES = [
     ),
     PageType(
         "measure", lambda data: data.measures[0].get_absolute_url(), needs="actionplan:measure"
+    ),
+    # The guideline library (once the guidelines app is merged).
+    PageType("guidelines", lambda data: reverse("guidelines:library"), needs="guidelines:library"),
+    PageType(
+        "guidelines-search",
+        lambda data: reverse("guidelines:library") + "?q=ventilasjon",
+        needs="guidelines:library",
+        screenshot=False,
+    ),
+    PageType(
+        "guideline",
+        lambda data: reverse("guidelines:detail", args=[data.guideline.slug]),
+        needs="guidelines:library",
+    ),
+    PageType(
+        "guideline-versions",
+        lambda data: reverse("guidelines:versions", args=[data.guideline.slug]),
+        needs="guidelines:library",
+        screenshot=False,
+    ),
+    PageType(
+        "guideline-publish-form",
+        lambda data: reverse("guidelines:publish", args=[data.guideline.slug]),
+        visitors=("sara",),
+        needs="guidelines:library",
+    ),
+    PageType(
+        "guideline-publish-form-with-errors",
+        lambda data: reverse("guidelines:publish", args=[data.guideline.slug]),
+        visitors=("sara",),
+        needs="guidelines:library",
+        prepare=submit_main_form,
+        screenshot=False,
+    ),
+    PageType(
+        "guidelines-review-due",
+        lambda data: reverse("guidelines:review_due"),
+        visitors=("sara",),
+        needs="guidelines:library",
+        screenshot=False,
     ),
     PageType("styleguide", lambda data: reverse("styleguide"), visitors=("sara",)),
     PageType(

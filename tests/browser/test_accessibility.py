@@ -5,6 +5,8 @@ The page types are listed in tests/browser/pages.py; add new ones there.
 """
 
 import pytest
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.pages import PAGE_TYPES, PortalData
@@ -55,7 +57,26 @@ def portal_data(transactional_db) -> PortalData:
         "alice": alice,
         "charlie": make_user("charlie", first_name="Charlie", last_name="Berg"),
     }
-    return PortalData(plan=plan, committee=committee, measures=measures, users=users)
+    data = PortalData(plan=plan, committee=committee, measures=measures, users=users)
+    if "guidelines" in settings.INSTALLED_APPS and _has_guidelines():
+        from tests.factories import make_guideline
+
+        data.guideline = make_guideline(
+            "Langtidsmekanisk ventilasjon (LTMV)",
+            body="# Føremål\n\nRetningslina skildrar ansvar ved langtidsmekanisk ventilasjon.\n\n"
+            "- Kommunen\n- Helseføretaket",
+            committee=committee,
+            by=users["sara"],
+        )
+    return data
+
+
+def _has_guidelines() -> bool:
+    try:
+        reverse("guidelines:library")
+    except NoReverseMatch:
+        return False
+    return True
 
 
 @pytest.mark.parametrize(("page_type", "lang", "visitor"), CASES)
