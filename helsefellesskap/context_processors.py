@@ -11,6 +11,10 @@ def portal(request):
     return {
         "user_is_secretariat": user_is_secretariat,
         "user_is_editor": user_is_editor,
-        "main_menu": main_menu(request.path, may_edit=user_is_secretariat or user_is_editor),
+        "main_menu": main_menu(
+            request.path,
+            may_edit=user_is_secretariat or user_is_editor,
+            is_secretariat=user_is_secretariat,
+        ),
         "site_search_url": site_search_url(),
     }

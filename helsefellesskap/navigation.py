@@ -21,6 +21,8 @@ class Section:
     prefixes: tuple[str, ...]
     # Only the secretariat and committee editors see it.
     for_editors: bool = False
+    # Only the secretariat sees it.
+    for_secretariat: bool = False
 
 
 def _path(url_names: tuple[str, ...], fallback: str) -> str:
@@ -48,14 +50,15 @@ def sections() -> list[Section]:
     committees = _path(
         ("actionplan:committees", "actionplan:committee_list"), f"{overview}#committees"
     )
-    meetings = _path(("meetings:list", "meetings:meeting_list", "meetings:index"), "/meetings/")
+    meetings = _path(("meetings:upcoming", "meetings:list", "meetings:index"), "/meetings/")
     action_points = _path(
         ("meetings:action_points", "meetings:action_point_list"), "/meetings/action-points/"
     )
     guidelines = _path(
         ("guidelines:list", "guidelines:library", "guidelines:index"), "/guidelines/"
     )
-    revision = _path(("actionplan:revision", "actionplan:revision_board"), "/plan/revision/")
+    revision = _path(("actionplan:revision_board", "actionplan:revision"), "/plan/revision/")
+    dashboard = _path(("actionplan:dashboard",), "/plan/mine/")
     reports = _path(
         ("reports:list", "actionplan:reports", "actionplan:report_list"), "/plan/reports/"
     )
@@ -70,7 +73,8 @@ def sections() -> list[Section]:
             ("/meetings/action-points/",),
         ),
         Section("guidelines", _("Guidelines"), guidelines, ("/guidelines/",)),
-        Section("revision", _("Revision"), revision, ("/plan/revision/",), for_editors=True),
+        Section("dashboard", _("My committees"), dashboard, ("/plan/mine/",), for_editors=True),
+        Section("revision", _("Revision"), revision, ("/plan/revision/",), for_secretariat=True),
         Section("reports", _("Reports"), reports, ("/plan/reports/",), for_editors=True),
     ]
 
@@ -87,9 +91,15 @@ def current_section(path: str, available: list[Section]) -> str | None:
     return best
 
 
-def main_menu(path: str, *, may_edit: bool) -> list[dict]:
+def main_menu(path: str, *, may_edit: bool, is_secretariat: bool = False) -> list[dict]:
     """The menu entries this visitor sees, each with `label`, `url` and `current`."""
-    visible = [s for s in sections() if _exists(s.path) and (may_edit or not s.for_editors)]
+    visible = [
+        s
+        for s in sections()
+        if _exists(s.path)
+        and (may_edit or not s.for_editors)
+        and (is_secretariat or not s.for_secretariat)
+    ]
     active = current_section(path, visible)
     return [
         {"key": s.key, "label": s.label, "url": s.path, "current": s.key == active} for s in visible

@@ -1,4 +1,39 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "meetings"
-urlpatterns = []
+urlpatterns = [
+    # Calendars: upcoming list, month view, the archive of meeting records.
+    path("", views.upcoming, name="upcoming"),
+    path("calendar/", views.month_today, name="month_today"),
+    path("calendar/<int:year>/<int:month>/", views.month, name="month"),
+    path("all/", views.meeting_list, name="meeting_list"),
+    # iCalendar feeds to subscribe to, and a page that explains them.
+    path("calendar.ics", views.calendar_feed, name="calendar_feed"),
+    path("feeds/", views.feeds_help, name="feeds"),
+    path("series/<int:pk>/calendar.ics", views.series_feed, name="series_feed"),
+    path("committee/<slug:slug>/calendar.ics", views.committee_feed, name="committee_feed"),
+    # Meetings.
+    path("new/", views.meeting_create, name="meeting_create"),
+    path("<int:pk>/", views.meeting_detail, name="meeting"),
+    path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("<int:pk>/meeting.ics", views.meeting_feed, name="meeting_feed"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("attachments/<int:pk>/withdraw/", views.attachment_withdraw, name="attachment_withdraw"),
+    # Action points.
+    path("action-points/", views.action_point_list, name="action_points"),
+    path("<int:pk>/action-points/new/", views.action_point_create, name="action_point_create"),
+    path("action-points/<int:pk>/edit/", views.action_point_edit, name="action_point_edit"),
+    # Series and their single-date changes.
+    path("series/", views.series_list, name="series_list"),
+    path("series/new/", views.series_create, name="series_create"),
+    path("series/<int:pk>/", views.series_detail, name="series"),
+    path("series/<int:pk>/edit/", views.series_edit, name="series_edit"),
+    path(
+        "series/<int:pk>/changes/new/",
+        views.series_exception_create,
+        name="series_exception_create",
+    ),
+]

@@ -79,12 +79,14 @@ def test_menu_marks_current_section(settings, rf, db):
     assert [item["key"] for item in main_menu("/", may_edit=False) if item["current"]] == ["plan"]
 
 
-def test_menu_shows_revision_and_reports_only_to_editors(settings, db):
+def test_menu_shows_editing_sections_only_to_those_who_may(settings, db):
     settings.ROOT_URLCONF = ALL_SECTIONS
     public = [item["key"] for item in main_menu("/", may_edit=False)]
     editors = [item["key"] for item in main_menu("/", may_edit=True)]
+    secretariat = [item["key"] for item in main_menu("/", may_edit=True, is_secretariat=True)]
     assert public == ["plan", "committees", "meetings", "action_points", "guidelines"]
-    assert editors == [*public, "revision", "reports"]
+    assert editors == [*public, "dashboard", "reports"]
+    assert secretariat == [*public, "dashboard", "revision", "reports"]
 
 
 def test_menu_leaves_out_sections_whose_pages_do_not_exist_yet(db):
@@ -99,13 +101,14 @@ def test_menu_leaves_out_sections_whose_pages_do_not_exist_yet(db):
         assert "meetings" not in keys
 
 
-def test_editor_sees_revision_link_in_page(settings, client, plan):
+def test_editor_sees_own_sections_but_not_the_revision_board(settings, client, plan):
     settings.ROOT_URLCONF = ALL_SECTIONS
     alice = make_user("alice")
     make_committee(editors=[alice])
     client.force_login(alice)
     html = client.get("/plan/").content.decode()
-    assert 'href="/plan/revision/"' in html
+    assert 'href="/plan/reports/"' in html
+    assert 'href="/plan/revision/"' not in html  # the revision board is the secretariat's
     assert 'href="/plan/" aria-current="page"' in html
     assert 'action="/guidelines/"' in html  # the site-wide search
 

@@ -18,6 +18,7 @@ guidelines = ([path("", _page, name="list")], "guidelines")
 
 urlpatterns = [
     path("plan/revision/", _page),
+    path("plan/mine/", _page),
     path("plan/reports/", _page),
     path("meetings/", include(meetings)),
     path("guidelines/", include(guidelines)),

@@ -13,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 # Fixture files in load order; each keeps fixed primary keys, so loading again never adds
 # duplicates.
-REAL_DATA_FIXTURES = ["priority_groups", "plan_2023_2026", "guidelines_seed"]
+REAL_DATA_FIXTURES = ["priority_groups", "plan_2023_2026", "guidelines_seed", "meetings_seed"]
 
 
 def fixture_path(name: str) -> Path:
