@@ -117,6 +117,30 @@ PAGE_TYPES = [
         needs="guidelines:library",
         screenshot=False,
     ),
+    # Meetings and action points (once the meetings app is merged).
+    PageType("meetings", lambda data: reverse("meetings:upcoming"), needs="meetings:upcoming"),
+    PageType(
+        "meeting-list",
+        lambda data: reverse("meetings:meeting_list"),
+        needs="meetings:upcoming",
+        screenshot=False,
+    ),
+    PageType(
+        "action-points", lambda data: reverse("meetings:action_points"), needs="meetings:upcoming"
+    ),
+    # Editing (once the editing pages are merged).
+    PageType(
+        "my-committees",
+        lambda data: reverse("actionplan:dashboard"),
+        visitors=("alice",),
+        needs="actionplan:dashboard",
+    ),
+    PageType(
+        "revision-board",
+        lambda data: reverse("actionplan:revision_board"),
+        visitors=("sara",),
+        needs="actionplan:revision_board",
+    ),
     PageType("styleguide", lambda data: reverse("styleguide"), visitors=("sara",)),
     PageType(
         "styleguide-with-errors",

@@ -4,6 +4,8 @@ logged in, and leaves desktop and phone screenshots for the README and CI.
 The page types are listed in tests/browser/pages.py; add new ones there.
 """
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
@@ -84,7 +86,10 @@ def test_page_has_no_accessibility_violations(
     page_type, lang, visitor, visit, portal_data, assert_accessible, screenshot_dir
 ):
     user = portal_data.users.get(visitor)
-    page = visit.open(page_type.url(portal_data), lang=lang, user=user)
+    url = page_type.url(portal_data)
+    page = visit.open(url, lang=lang, user=user)
+    # The page itself, not a log-in or two-factor page it redirected to.
+    assert urlsplit(page.url).path == urlsplit(url).path
     response_status = page.evaluate(
         "() => performance.getEntriesByType('navigation')[0].responseStatus"
     )
