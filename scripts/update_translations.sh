@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Extract every translatable string into locale/{nn,nb,en}/LC_MESSAGES/django.po and compile.
 # Run after adding or changing interface text (and after merging branches that did), then fill
-# the new msgstr entries for nn and nb (en: copy the msgid) and remove "fuzzy" flags:
+# the new (empty) msgstr entries for nn and nb; en is filled with the msgid by this script.
 # tests/test_translations.py fails until every entry is translated and none is fuzzy.
 # Needs GNU gettext (apt-get install gettext; `make system-deps` installs it).
 set -euo pipefail
@@ -26,7 +26,16 @@ for lang in ("nn", "nb", "en"):
                 entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-        po.save(path)
+    else:
+        # msgmerge's fuzzy guesses are often wrong (a similar English sentence, another
+        # meaning): empty them so a translator writes each one.
+        for entry in po.fuzzy_entries():
+            entry.flags.remove("fuzzy")
+            entry.msgstr = ""
+            entry.previous_msgid = entry.previous_msgid_plural = None
+            if entry.msgid_plural:
+                entry.msgstr_plural = {index: "" for index in entry.msgstr_plural}
+    po.save(path)
     todo = po.untranslated_entries() + po.fuzzy_entries()
     print(f"{lang}: {len(po)} entries, {len(todo)} to translate")
     for entry in todo:

@@ -55,6 +55,8 @@ def test_catalog_keeps_placeholders(lang):
         (e.msgid, e.msgstr)
         for e in live_entries(catalog(lang))
         if not e.msgid_plural
+        and e.translated()
+        and "fuzzy" not in e.flags
         and sorted(placeholder.findall(e.msgid)) != sorted(placeholder.findall(e.msgstr))
     ]
     assert not wrong, f"{lang}: placeholders differ: {wrong}"

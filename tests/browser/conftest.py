@@ -31,7 +31,9 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="session")
+# One browser per module, not per session: Playwright's sync API runs an event loop, and a test
+# elsewhere that starts its own sync_playwright() must not find this one still running.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
