@@ -6,10 +6,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
-# System libraries WeasyPrint needs (Debian 12 names).
+# System libraries WeasyPrint needs (Debian 12 names); gettext compiles the translations.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libjpeg62-turbo libopenjp2-7 libffi8 shared-mime-info fonts-dejavu-core gettext
 
-.PHONY: run test lint format migrations-check system-deps install demo bench clean
+.PHONY: run test lint format migrations-check system-deps install demo bench clean messages translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,16 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: system-deps $(STAMP)
+install: system-deps $(STAMP) messages
+
+# Compile the translation catalogs (locale/*/django.po -> .mo; the .mo files are not committed).
+# compilemessages skips catalogs whose .mo is already newer. Needs msgfmt (gettext, above).
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=node_modules --ignore=staticfiles -v 0
+
+# After changing interface text: extract new strings into the catalogs, then translate them.
+translations: install
+	PY=$(PY) scripts/update_translations.sh
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -1,11 +1,20 @@
-"""Template context every page needs: the user's roles for the navigation."""
+"""Template context every page needs: the user's roles and the navigation."""
 
+from helsefellesskap.navigation import main_menu, site_search_url
 from helsefellesskap.roles import editable_committee_ids, is_secretariat
 
 
 def portal(request):
     user = request.user
+    user_is_secretariat = is_secretariat(user)
+    user_is_editor = bool(user.is_authenticated and editable_committee_ids(user))
     return {
-        "user_is_secretariat": is_secretariat(user),
-        "user_is_editor": bool(user.is_authenticated and editable_committee_ids(user)),
+        "user_is_secretariat": user_is_secretariat,
+        "user_is_editor": user_is_editor,
+        "main_menu": main_menu(
+            request.path,
+            may_edit=user_is_secretariat or user_is_editor,
+            is_secretariat=user_is_secretariat,
+        ),
+        "site_search_url": site_search_url(),
     }

@@ -214,6 +214,10 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language chosen with the switcher is remembered for a year (Django's default cookie ends
+# with the browser session); without it the browser's Accept-Language decides.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # The real plan and other seed data (see fixtures/README.md).
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TIME_ZONE = "Europe/Oslo"

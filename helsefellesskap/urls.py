@@ -18,6 +18,8 @@ urlpatterns = [
     path("accounts/two-factor/", include("helsefellesskap.twofactor_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The look's building blocks on one page (secretariat only).
+    path("design/", portal_views.styleguide, name="styleguide"),
     path("admin/", admin.site.urls),
     # Operations: load balancers and monitoring poll this.
     path("healthz", portal_views.healthz, name="healthz"),

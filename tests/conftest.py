@@ -68,6 +68,32 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
+def pytest_configure(config):
+    _compile_stale_translations()
+
+
+def _compile_stale_translations():
+    """Tests see the current catalogs: compile any .po newer than its .mo (not committed).
+
+    `make messages` does the same with msgfmt; polib needs no gettext, so a bare pytest works.
+    It runs before any test, and drops catalogs Django may have loaded before the compile."""
+    from pathlib import Path
+
+    import polib
+
+    compiled = False
+    for po in (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            polib.pofile(str(po)).save_as_mofile(str(mo))
+            compiled = True
+    if compiled:
+        from django.utils.translation import trans_real
+
+        trans_real._translations = {}
+        trans_real._default = None
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded and generated files go to a per-test folder."""

@@ -1,0 +1,112 @@
+"""The main navigation: which sections exist, which one the visitor is in, who sees which.
+
+A section is shown only when its URL resolves, so the menu grows as the apps add their pages
+and never links to a page that is not there.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Section:
+    """One entry of the main menu."""
+
+    key: str
+    label: str
+    path: str
+    # Paths under these prefixes belong to the section (longest prefix wins).
+    prefixes: tuple[str, ...]
+    # Only the secretariat and committee editors see it.
+    for_editors: bool = False
+    # Only the secretariat sees it.
+    for_secretariat: bool = False
+
+
+def _path(url_names: tuple[str, ...], fallback: str) -> str:
+    """The URL of the first of these names that exists, else the fallback path."""
+    for name in url_names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return fallback
+
+
+def _exists(path: str) -> bool:
+    try:
+        resolve(path.split("#", 1)[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def sections() -> list[Section]:
+    """Every section the portal has, in menu order."""
+    # The URL names the apps are likely to use; the literal paths are the fallbacks.
+    overview = _path(("actionplan:overview",), "/plan/")
+    committees = _path(
+        ("actionplan:committees", "actionplan:committee_list"), f"{overview}#committees"
+    )
+    meetings = _path(("meetings:upcoming", "meetings:list", "meetings:index"), "/meetings/")
+    action_points = _path(
+        ("meetings:action_points", "meetings:action_point_list"), "/meetings/action-points/"
+    )
+    guidelines = _path(
+        ("guidelines:list", "guidelines:library", "guidelines:index"), "/guidelines/"
+    )
+    revision = _path(("actionplan:revision_board", "actionplan:revision"), "/plan/revision/")
+    dashboard = _path(("actionplan:dashboard",), "/plan/mine/")
+    reports = _path(
+        ("reports:list", "actionplan:reports", "actionplan:report_list"), "/plan/reports/"
+    )
+    return [
+        Section("plan", _("Plan"), overview, ("/plan/",)),
+        Section("committees", _("Committees"), committees, ("/plan/committee",)),
+        Section("meetings", _("Meetings"), meetings, ("/meetings/",)),
+        Section(
+            "action_points",
+            _("Action points"),
+            action_points,
+            ("/meetings/action-points/",),
+        ),
+        Section("guidelines", _("Guidelines"), guidelines, ("/guidelines/",)),
+        Section("dashboard", _("My committees"), dashboard, ("/plan/mine/",), for_editors=True),
+        Section("revision", _("Revision"), revision, ("/plan/revision/",), for_secretariat=True),
+        Section("reports", _("Reports"), reports, ("/plan/reports/",), for_editors=True),
+    ]
+
+
+def current_section(path: str, available: list[Section]) -> str | None:
+    """The key of the section a path belongs to (the home page is the plan)."""
+    if path == "/":
+        return "plan"
+    best, length = None, 0
+    for section in available:
+        for prefix in section.prefixes:
+            if path.startswith(prefix) and len(prefix) > length:
+                best, length = section.key, len(prefix)
+    return best
+
+
+def main_menu(path: str, *, may_edit: bool, is_secretariat: bool = False) -> list[dict]:
+    """The menu entries this visitor sees, each with `label`, `url` and `current`."""
+    visible = [
+        s
+        for s in sections()
+        if _exists(s.path)
+        and (may_edit or not s.for_editors)
+        and (is_secretariat or not s.for_secretariat)
+    ]
+    active = current_section(path, visible)
+    return [
+        {"key": s.key, "label": s.label, "url": s.path, "current": s.key == active} for s in visible
+    ]
+
+
+def site_search_url() -> str | None:
+    """Where the site-wide search goes (the guideline library), once it exists."""
+    path = _path(("guidelines:list", "guidelines:library", "guidelines:index"), "/guidelines/")
+    return path if _exists(path) else None

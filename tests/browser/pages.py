@@ -1,0 +1,152 @@
+"""The table of page types the accessibility test visits.
+
+To add a page type after merging an app: append a PageType with a name, a function that builds
+its URL from the test data (`PortalData`, made once per test in test_accessibility.py), and the
+visitors who should see it ("anonymous", "sara" the secretariat, "alice" the committee editor,
+"charlie" without rights). Each page type is then checked in nn, nb and en for each visitor.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass
+class PortalData:
+    """What the pages need: a small plan with committees, measures and statuses, and personas."""
+
+    plan: object
+    committee: object
+    measures: list
+    users: dict = field(default_factory=dict)
+    guideline: object = None
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    url: Callable[[PortalData], str]
+    visitors: tuple[str, ...] = ("anonymous", "sara")
+    # Expected HTTP status: the error pages are pages too.
+    status: int = 200
+    # Also save desktop and phone screenshots (in nn) for the README and CI artifacts.
+    screenshot: bool = True
+    # Something to do on the page before it is checked, e.g. send a form empty to see its errors.
+    prepare: Callable | None = None
+    # The URL name this page type needs; until the app that serves it is merged, it is left out.
+    needs: str | None = None
+
+    def is_available(self) -> bool:
+        if self.needs is None:
+            return True
+        try:
+            reverse(self.needs, args=[1] if self.needs.endswith(("committee", "measure")) else [])
+        except NoReverseMatch:
+            return False
+        return True
+
+
+def submit_main_form(page):
+    """Send the page's main form as it is (empty), to check the page that shows the errors."""
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").first.click()
+
+
+PAGE_TYPES = [
+    PageType("overview", lambda data: reverse("actionplan:overview")),
+    PageType("home", lambda data: "/", screenshot=False),
+    PageType("login", lambda data: reverse("login"), visitors=("anonymous",)),
+    PageType(
+        "login-with-errors",
+        lambda data: reverse("login"),
+        visitors=("anonymous",),
+        prepare=submit_main_form,
+    ),
+    # The public plan pages (they appear here once the public pages are merged).
+    PageType(
+        "committee", lambda data: data.committee.get_absolute_url(), needs="actionplan:committee"
+    ),
+    PageType("plan-table", lambda data: reverse("actionplan:table"), needs="actionplan:table"),
+    PageType(
+        "plan-table-filtered",
+        lambda data: reverse("actionplan:table") + "?status=done&priority_group=",
+        needs="actionplan:table",
+        screenshot=False,
+    ),
+    PageType(
+        "measure", lambda data: data.measures[0].get_absolute_url(), needs="actionplan:measure"
+    ),
+    # The guideline library (once the guidelines app is merged).
+    PageType("guidelines", lambda data: reverse("guidelines:library"), needs="guidelines:library"),
+    PageType(
+        "guidelines-search",
+        lambda data: reverse("guidelines:library") + "?q=ventilasjon",
+        needs="guidelines:library",
+        screenshot=False,
+    ),
+    PageType(
+        "guideline",
+        lambda data: reverse("guidelines:detail", args=[data.guideline.slug]),
+        needs="guidelines:library",
+    ),
+    PageType(
+        "guideline-versions",
+        lambda data: reverse("guidelines:versions", args=[data.guideline.slug]),
+        needs="guidelines:library",
+        screenshot=False,
+    ),
+    PageType(
+        "guideline-publish-form",
+        lambda data: reverse("guidelines:publish", args=[data.guideline.slug]),
+        visitors=("sara",),
+        needs="guidelines:library",
+    ),
+    PageType(
+        "guideline-publish-form-with-errors",
+        lambda data: reverse("guidelines:publish", args=[data.guideline.slug]),
+        visitors=("sara",),
+        needs="guidelines:library",
+        prepare=submit_main_form,
+        screenshot=False,
+    ),
+    PageType(
+        "guidelines-review-due",
+        lambda data: reverse("guidelines:review_due"),
+        visitors=("sara",),
+        needs="guidelines:library",
+        screenshot=False,
+    ),
+    # Meetings and action points (once the meetings app is merged).
+    PageType("meetings", lambda data: reverse("meetings:upcoming"), needs="meetings:upcoming"),
+    PageType(
+        "meeting-list",
+        lambda data: reverse("meetings:meeting_list"),
+        needs="meetings:upcoming",
+        screenshot=False,
+    ),
+    PageType(
+        "action-points", lambda data: reverse("meetings:action_points"), needs="meetings:upcoming"
+    ),
+    # Editing (once the editing pages are merged).
+    PageType(
+        "my-committees",
+        lambda data: reverse("actionplan:dashboard"),
+        visitors=("alice",),
+        needs="actionplan:dashboard",
+    ),
+    PageType(
+        "revision-board",
+        lambda data: reverse("actionplan:revision_board"),
+        visitors=("sara",),
+        needs="actionplan:revision_board",
+    ),
+    PageType("styleguide", lambda data: reverse("styleguide"), visitors=("sara",)),
+    PageType(
+        "styleguide-with-errors",
+        lambda data: reverse("styleguide") + "?title=",
+        visitors=("sara",),
+        screenshot=False,
+    ),
+    PageType("error-404", lambda data: "/finst-ikkje/", status=404),
+]
