@@ -32,7 +32,7 @@ for lang in ("nn", "nb", "en"):
         for entry in po.fuzzy_entries():
             entry.flags.remove("fuzzy")
             entry.msgstr = ""
-            entry.previous_msgid = entry.previous_msgid_plural = None
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
             if entry.msgid_plural:
                 entry.msgstr_plural = {index: "" for index in entry.msgstr_plural}
     po.save(path)
