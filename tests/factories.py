@@ -179,3 +179,29 @@ def make_series_change(series, original_date, *, moved_to=None, **fields):
         new_start=moved_to,
         **fields,
     )
+
+
+def make_totp_device(user, *, confirmed=True):
+    """An authenticator app for the user (django-otp TOTP device)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=confirmed)
+
+
+def current_totp(device) -> str:
+    """The 6-digit code the user's authenticator app shows now."""
+    from django_otp.oath import totp
+
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{code:0{device.digits}d}"
+
+
+def log_in_with_two_factor(client, user):
+    """Log in with password and authenticator code, as a person would (device made if needed)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or make_totp_device(user)
+    client.force_login(user)
+    response = client.post("/accounts/two-factor/verify/", {"token": current_totp(device)})
+    assert response.status_code == 302, "the authenticator code was refused"
+    return device
