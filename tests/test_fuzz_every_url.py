@@ -445,8 +445,10 @@ class Fuzzer:
             response = client.generic(method, f"{path}?{query}" if query else path, **headers)
         self.tried[request["route"].name] += 1
         self.seconds[request["route"].name] += time.perf_counter() - started
-        if hasattr(response, "streaming_content"):
-            response.close()
+        if response.streaming:
+            # Read it as a WSGI server would; the client closes it when it is read. (Closing it
+            # by hand would fire request_finished and close the test's database connection.)
+            b"".join(response.streaming_content)
         return path, response
 
 
