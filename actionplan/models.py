@@ -3,11 +3,29 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, FilteredRelation, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .versioning import (
+    VersionConflict,
+    Versioned,
+    YearLocked,
+    claim_version,
+    field_changes,
+)
+
+#: Longest comment an editor may give with a yearly status.
+NOTE_MAX_LENGTH = 500
+#: Longest reason for a correction; simple_history's change-reason column holds 100 characters.
+REASON_MAX_LENGTH = 100
+#: Change reason of a restore: the prefix and the restored historical record's id.
+RESTORE_REASON_PREFIX = "restore:"
 
 
 class Status(models.TextChoices):
@@ -152,13 +170,30 @@ class Plan(models.Model):
     def default_year(self, today=None) -> int:
         """The year editors report on unless they choose another: the open revision year,
         otherwise this calendar year clamped to the plan's years."""
-        from django.utils import timezone
-
         revision = self.revision_years.filter(locked_at__isnull=True).order_by("-year").first()
         if revision:
             return revision.year
         year = (today or timezone.localdate()).year
         return max(self.years[0], min(year, self.years[-1]))
+
+    @cached_property
+    def locked_years(self) -> set[int]:
+        """Years whose revision is locked, read once per plan object (for pages with many cells)."""
+        return set(
+            self.revision_years.filter(locked_at__isnull=False).values_list("year", flat=True)
+        )
+
+    def is_year_locked(self, year: int) -> bool:
+        """Has SSU adopted this year's revision (so its statuses are read-only for editors)?"""
+        return self.revision_years.filter(year=year, locked_at__isnull=False).exists()
+
+    def open_revision(self, year: int, *, by, deadline=None) -> "RevisionYear":
+        """Open the annual revision for a year of this plan."""
+        if year not in self.years:
+            raise ValidationError({"year": _("The year must be one of the plan's years.")})
+        if self.revision_years.filter(year=year).exists():
+            raise ValidationError({"year": _("A revision for this year is already open.")})
+        return self.revision_years.create(year=year, deadline=deadline, opened_by=by)
 
 
 class CommitteeQuerySet(models.QuerySet):
@@ -252,7 +287,7 @@ class GoalQuerySet(models.QuerySet):
         )
 
 
-class Goal(models.Model):
+class Goal(Versioned, models.Model):
     """A committee's main goal (hovudmål) in a plan."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="goals")
@@ -274,6 +309,10 @@ class Goal(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    def siblings(self):
+        """The committee's goals in the same plan."""
+        return Goal.objects.filter(plan_id=self.plan_id, committee_id=self.committee_id)
+
     def sections(self) -> list[tuple["SubGoal | None", list["Measure"]]]:
         """The goal as the document shows it: measures directly under the goal (sub-goal None)
         first, then each sub-goal with its measures. Uses GoalQuerySet.with_measures()."""
@@ -285,7 +324,7 @@ class Goal(models.Model):
         return sections
 
 
-class SubGoal(models.Model):
+class SubGoal(Versioned, models.Model):
     """A sub-goal (delmål) under a main goal."""
 
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="subgoals")
@@ -304,6 +343,14 @@ class SubGoal(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    @property
+    def committee(self):
+        return self.goal.committee
+
+    def siblings(self):
+        """The other sub-goals of the same main goal."""
+        return SubGoal.objects.filter(goal_id=self.goal_id)
 
 
 def plan_order(descending: bool = False) -> list:
@@ -391,7 +438,7 @@ class MeasureQuerySet(models.QuerySet):
         }
 
 
-class Measure(models.Model):
+class Measure(Versioned, models.Model):
     """A measure (tiltak): a concrete action with someone responsible."""
 
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="measures")
@@ -428,6 +475,8 @@ class Measure(models.Model):
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[priority_groups])
 
+    EDITABLE_FIELDS = ("text", "subgoal", "responsible", "measurement", "notes")
+
     class Meta:
         ordering = ["order", "pk"]
         indexes = [models.Index(fields=["goal", "order"])]
@@ -460,6 +509,104 @@ class Measure(models.Model):
             if status.year == year:
                 return status
         return None
+
+    def siblings(self):
+        """The measures under the same goal and sub-goal."""
+        return Measure.objects.filter(goal_id=self.goal_id, subgoal_id=self.subgoal_id)
+
+    def set_status(
+        self, *, year, status, note="", by, expected_version, reason=None
+    ) -> "MeasureStatus":
+        """Set this measure's status for a year, made on ``expected_version`` (0: not set yet).
+
+        Raises ValidationError (bad input, keyed by field), YearLocked (a locked year and the
+        user may not correct it) or VersionConflict (someone saved since); nothing is saved then.
+        """
+        from helsefellesskap.roles import can_correct_locked_year
+
+        plan = self.goal.plan
+        note = (note or "").strip()
+        reason = (reason or "").strip()
+        errors = {}
+        if year not in plan.years:
+            errors["year"] = _("The year must be one of the plan's years (%(first)s–%(last)s).") % {
+                "first": plan.years[0],
+                "last": plan.years[-1],
+            }
+        if status not in Status.values:
+            errors["status"] = _("Choose one of the plan's statuses.")
+        if len(note) > NOTE_MAX_LENGTH:
+            errors["note"] = _("The comment may be at most %(max)s characters.") % {
+                "max": NOTE_MAX_LENGTH
+            }
+        if len(reason) > REASON_MAX_LENGTH:
+            errors["reason"] = _("The reason may be at most %(max)s characters.") % {
+                "max": REASON_MAX_LENGTH
+            }
+        if not self.is_active:
+            errors["__all__"] = _("This measure is retired; its statuses can no longer change.")
+        if errors:
+            raise ValidationError(errors)
+        if plan.is_year_locked(year):
+            if not can_correct_locked_year(by):
+                raise YearLocked(
+                    _("%(year)s is locked: SSU has adopted its revision.") % {"year": year}
+                )
+            if not reason:
+                raise ValidationError(
+                    {"reason": _("Give a reason for correcting a year that is locked.")}
+                )
+
+        mine = MeasureStatus(measure=self, year=year, status=status, note=note, updated_by=by)
+        mine._history_user = by
+        mine._change_reason = reason or None
+        with transaction.atomic():
+            if expected_version == 0:
+                try:
+                    # A savepoint, so that a concurrent first save (unique measure+year)
+                    # leaves the outer transaction usable for reading what they saved.
+                    with transaction.atomic():
+                        mine.save()
+                except IntegrityError:
+                    raise MeasureStatus.conflict_for(self, year, mine) from None
+                return mine
+            current = MeasureStatus.objects.filter(measure=self, year=year).first()
+            if (
+                current is not None
+                and current.version == expected_version
+                and (current.status, current.note) == (status, note)
+            ):
+                return current  # nothing changed: no new version, no history noise
+            if current is None or not claim_version(MeasureStatus, current.pk, expected_version):
+                raise MeasureStatus.conflict_for(self, year, mine)
+            mine.pk = current.pk
+            mine.version = expected_version + 1
+            mine.save(force_update=True)
+            return mine
+
+    def restore_version(self, history_id: int, *, by, expected_version) -> "Measure":
+        """Make an earlier version current again, as a new version (history is kept)."""
+        record = self.history.filter(history_id=history_id).first()
+        if record is None:
+            raise ValidationError(_("That version does not belong to this measure."))
+        for name in self.EDITABLE_FIELDS:
+            attname = self._meta.get_field(name).attname
+            setattr(self, attname, getattr(record, attname))
+        if (
+            self.subgoal_id
+            and not SubGoal.objects.filter(pk=self.subgoal_id, goal_id=self.goal_id).exists()
+        ):
+            self.subgoal_id = None  # the sub-goal it sat under has moved away since
+        groups = [
+            row.prioritygroup for row in record.priority_groups.select_related("prioritygroup")
+        ]
+        return self.save_edit(
+            by=by,
+            expected_version=expected_version,
+            # Machine-readable so the timeline can say it in the reader's language.
+            reason=f"{RESTORE_REASON_PREFIX}{record.history_id}",
+            priority_groups=groups,
+        )
 
 
 class MeasureStatus(models.Model):
@@ -498,6 +645,24 @@ class MeasureStatus(models.Model):
     def __str__(self):
         return f"{self.measure_id} {self.year}: {self.get_status_display() or '–'}"
 
+    @classmethod
+    def conflict_for(cls, measure, year, mine) -> VersionConflict:
+        """The conflict to report when ``mine`` was made on a stale (or forged) version."""
+        current = (
+            cls.objects.select_related("updated_by__person")
+            .filter(measure=measure, year=year)
+            .first()
+        )
+        if current is None:
+            # A version was claimed for a status nobody has set: compare with "not set".
+            return VersionConflict(None, field_changes(cls(), mine, ["status", "note"]))
+        return VersionConflict(
+            current,
+            field_changes(current, mine, ["status", "note"]),
+            changed_by=current.updated_by,
+            changed_at=current.updated_at,
+        )
+
 
 class RevisionYear(models.Model):
     """A year of the annual revision: opened by the secretariat, locked once SSU has adopted it."""
@@ -528,3 +693,10 @@ class RevisionYear(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    def lock(self, *, by) -> None:
+        """SSU has adopted the revision: its statuses become read-only for editors."""
+        if self.locked_at is None:
+            self.locked_at = timezone.now()
+            self.locked_by = by
+            self.save(update_fields=["locked_at", "locked_by"])

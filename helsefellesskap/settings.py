@@ -139,7 +139,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# After log-in: editors land on their committees, the secretariat on the revision board.
+LOGIN_REDIRECT_URL = "actionplan:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
 # Login throttling (django-axes): lock a username+address after repeated failures.
@@ -200,6 +201,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # --- Language: nynorsk first, bokmål and English selectable.
 LANGUAGE_CODE = "nn"

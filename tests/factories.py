@@ -118,6 +118,41 @@ def make_plan_with_measures(n_measures, *, committees=3, plan=None, years=(2023,
     return plan, made
 
 
+def make_revision_year(plan, year, *, locked=False, by=None):
+    """An opened (and optionally locked) revision year."""
+    revision = plan.open_revision(year, by=by)
+    if locked:
+        revision.lock(by=by)
+    return revision
+
+
+def make_editor_world():
+    """Committee A (Alice edits it) and committee B, each with a goal, sub-goal and measure."""
+    from types import SimpleNamespace
+
+    plan = make_plan()
+    alice = make_user("alice", first_name="Alice", last_name="Aasen")
+    make_person("Alice Aasen", user=alice)
+    committee_a = make_committee("Utval A", slug="utval-a", editors=[alice])
+    committee_b = make_committee("Utval B", slug="utval-b")
+    goal_a = make_goal(plan, committee_a, order=10)
+    goal_b = make_goal(plan, committee_b, order=10)
+    subgoal_a = make_subgoal(goal_a, order=10)
+    subgoal_b = make_subgoal(goal_b, order=10)
+    return SimpleNamespace(
+        plan=plan,
+        alice=alice,
+        committee_a=committee_a,
+        committee_b=committee_b,
+        goal_a=goal_a,
+        goal_b=goal_b,
+        subgoal_a=subgoal_a,
+        subgoal_b=subgoal_b,
+        measure_a=make_measure(goal_a, "Tiltak A", subgoal=subgoal_a, order=10),
+        measure_b=make_measure(goal_b, "Tiltak B", subgoal=subgoal_b, order=10),
+    )
+
+
 def make_guideline(title=None, *, body="", committee=None, priority_groups=(), by=None, **fields):
     """A guideline with its text published as version 1."""
     from guidelines.models import Guideline
