@@ -357,7 +357,8 @@ def _slot_values(slot: Slot, pools: Pools):
             real = _tagged(pools.user_ids, "none")
         else:
             real = pools.real(slot, pools.ids)
-            anything = _tagged(pools.all_ids, "none")  # an id of some other kind of object
+            # An id of some other kind of object; Alice's own stay tagged as hers.
+            anything = [(str(pk), "own" if pk > OWN_ID_BASE else "other") for pk in pools.all_ids]
             return st.one_of(st.sampled_from(real), st.sampled_from(anything), hostile_ints)
         return st.one_of(st.sampled_from(real), hostile_ints)
     if slot.kind == "slug":
@@ -749,11 +750,9 @@ def test_anonymous_hostile_requests_change_nothing_and_never_fail(
 
 def _touches_only_others(request) -> bool:
     """A URL about another committee's objects (or none that exist), none of Alice's own."""
-    tagged = [value for slot, value in zip(request["route"].slots, request["values"], strict=True)]
-    objects = [
-        tag for slot, (_, tag) in zip(request["route"].slots, tagged, strict=True) if slot.is_object
-    ]
-    return bool(objects) and "own" not in {tag for _, tag in tagged}
+    pairs = list(zip(request["route"].slots, request["values"], strict=True))
+    has_object = any(slot.is_object for slot, _ in pairs)
+    return has_object and all(tag != "own" for _, (_, tag) in pairs)
 
 
 def test_editor_changes_nothing_of_other_committees_and_never_fails(
