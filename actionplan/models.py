@@ -6,11 +6,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, FilteredRelation, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from helsefellesskap.render_jobs import IN_FLIGHT, RenderedFile, RenderJob, RenderJobQuerySet
 
 from .versioning import (
     VersionConflict,
@@ -109,6 +112,13 @@ class Person(models.Model):
         null=True,
         blank=True,
         related_name="person",
+    )
+    # The language e-mails to this person are written in (the portal's default: nynorsk).
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
     )
 
     class Meta:
@@ -390,14 +400,16 @@ class MeasureQuerySet(models.QuerySet):
     # the year count as "not reported". Used by the overview, committee pages, the revision
     # board and the annual report.
 
-    def status_counts_by(self, key: str, year: int) -> dict:
-        """StatusCounts for one year per value of `key` (a values() lookup), in one query."""
+    def status_counts_by(self, key: str | tuple[str, ...], year: int) -> dict:
+        """StatusCounts for one year per value of `key` (a values() lookup, or a tuple of them:
+        then the dict is keyed by tuples of values), in one query."""
+        keys = (key,) if isinstance(key, str) else tuple(key)
         rows = (
             self.annotate(
                 year_status=FilteredRelation("statuses", condition=Q(statuses__year=year))
             )
             .order_by()
-            .values(key)
+            .values(*keys)
             .annotate(
                 total=Count("pk", distinct=True),
                 **{
@@ -407,11 +419,20 @@ class MeasureQuerySet(models.QuerySet):
             )
         )
         return {
-            row[key]: StatusCounts.from_totals(
-                row["total"], **{code: row[code] for code in Status.values}
+            (row[key] if isinstance(key, str) else tuple(row[k] for k in keys)): (
+                StatusCounts.from_totals(
+                    row["total"], **{code: row[code] for code in Status.values}
+                )
             )
             for row in rows
         }
+
+    def without_status(self, year: int):
+        """Measures with no status for the year (no row, or a row holding only a note)."""
+        reported = MeasureStatus.objects.filter(measure=models.OuterRef("pk"), year=year).exclude(
+            status=""
+        )
+        return self.filter(~models.Exists(reported))
 
     def status_counts_by_committee(self, plan, year: int) -> dict[int, StatusCounts]:
         """StatusCounts for one year per committee id of the plan, in one query."""
@@ -497,6 +518,24 @@ class Measure(Versioned, models.Model):
     def is_active(self) -> bool:
         """Whether the measure is still in the plan: it, its goal and sub-goal are not retired."""
         return not (self.retired or self.goal.retired or (self.subgoal_id and self.subgoal.retired))
+
+    def lineage(self) -> list["Measure"]:
+        """The measures this one was carried over from, newest plan first (one query per plan
+        period: a chain is as long as the number of earlier plans)."""
+        chain, current = [], self
+        while current.predecessor_id and len(chain) < 50:  # 50: a guard against a bad cycle
+            current = (
+                Measure.objects.select_related("goal__committee", "goal__plan")
+                .prefetch_related("statuses")
+                .get(pk=current.predecessor_id)
+            )
+            chain.append(current)
+        return chain
+
+    def latest_status(self) -> "MeasureStatus | None":
+        """The status of the latest year that has one (uses prefetched statuses)."""
+        reported = [s for s in self.statuses.all() if s.status]
+        return max(reported, key=lambda s: s.year) if reported else None
 
     def statuses_by_year(self, years) -> list[tuple[int, "MeasureStatus | None"]]:
         """(year, MeasureStatus or None) for each of `years`, from the prefetched statuses."""
@@ -700,3 +739,144 @@ class RevisionYear(models.Model):
             self.locked_at = timezone.now()
             self.locked_by = by
             self.save(update_fields=["locked_at", "locked_by"])
+
+    @classmethod
+    def open_for(cls, plan) -> "RevisionYear | None":
+        """The plan's open (not locked) revision year, the newest if several are open."""
+        return cls.objects.filter(plan=plan, locked_at__isnull=True).order_by("-year").first()
+
+
+class ReportQuerySet(RenderJobQuerySet):
+    def for_scope(self, *, plan, year, committee=None):
+        """Reports of one scope: a plan and year, and one committee or the whole plan."""
+        return self.filter(plan=plan, year=year, committee=committee)
+
+    def visible_to(self, user):
+        """Reports this user may see: the secretariat all, editors their committees' ones."""
+        from helsefellesskap.roles import editable_committee_ids, is_secretariat
+
+        if is_secretariat(user):
+            return self
+        return self.filter(committee__in=editable_committee_ids(user))
+
+    def for_archive(self):
+        """Join what the archive list shows beside each report."""
+        return self.select_related("plan", "committee", "requested_by")
+
+
+class Report(RenderJob):
+    """The annual revision report for SSU, rendered to PDF by a worker and kept in the archive.
+
+    Without a committee it covers the whole plan.
+    """
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="reports"
+    )
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text=_("Leave empty for the whole plan."),
+    )
+    year = models.PositiveSmallIntegerField(_("revision year"))
+
+    objects = ReportQuerySet.as_manager()
+    task_name = "actionplan.tasks.render_report"
+
+    class Meta(RenderJob.Meta):
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        constraints = [
+            # The double-request guard, enforced by the database: one report of a scope in
+            # flight at a time. Coalesce makes "whole plan" (no committee) one scope too.
+            models.UniqueConstraint(
+                models.F("plan"),
+                models.F("year"),
+                Coalesce(models.F("committee"), models.Value(0)),
+                condition=Q(state__in=IN_FLIGHT),
+                name="one_report_in_flight_per_scope",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scope_label} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("actionplan:report", args=[self.pk])
+
+    @property
+    def scope_label(self) -> str:
+        return self.committee.name if self.committee_id else str(_("Whole plan"))
+
+    def filename(self) -> str:
+        scope = self.committee.slug if self.committee_id else "heile-planen"
+        return f"arsrapport-{self.year}-{scope}.pdf"
+
+    def same_document(self):
+        return Report.objects.for_scope(plan=self.plan, year=self.year, committee=self.committee)
+
+    def render(self) -> RenderedFile:
+        from .report import render_report_pdf
+
+        return render_report_pdf(plan=self.plan, year=self.year, committee=self.committee)
+
+
+class ReminderKind(models.TextChoices):
+    FIRST = "first", _("First reminder")
+    LAST = "last", _("Last reminder")
+
+
+class SentReminderQuerySet(models.QuerySet):
+    def for_user_page(self, user):
+        """The reminders a user was sent, newest first, with their revision year and committee."""
+        return (
+            self.filter(user=user)
+            .select_related("revision_year__plan", "committee")
+            .order_by("-sent_on", "-pk")
+        )
+
+
+class SentReminder(models.Model):
+    """A revision reminder e-mailed to one editor of one committee (each kind at most once)."""
+
+    revision_year = models.ForeignKey(
+        RevisionYear,
+        verbose_name=_("revision year"),
+        on_delete=models.PROTECT,
+        related_name="sent_reminders",
+    )
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.PROTECT,
+        related_name="revision_reminders",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
+    sent_on = models.DateField(_("sent on"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    email = models.EmailField(_("sent to"))
+    measures_count = models.PositiveIntegerField(_("measures without a status"))
+
+    objects = SentReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+        constraints = [
+            # A re-run of the beat task (or a second worker) cannot send a reminder twice.
+            models.UniqueConstraint(
+                fields=["revision_year", "committee", "user", "kind"],
+                name="one_reminder_of_a_kind_per_editor",
+            )
+        ]
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+
+    def __str__(self):
+        return f"{self.revision_year} {self.committee_id} {self.user_id} {self.kind}"

@@ -1,6 +1,6 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
-from . import plan_edit_views, revision_views, status_views, views
+from . import cycle_views, plan_edit_views, revision_views, status_views, views
 
 # A goal, sub-goal or measure: /plan/goals/3/…, /plan/subgoals/3/…, /plan/measures/3/…
 _ITEM = r"(?P<kind>goal|subgoal|measure)s/(?P<pk>[0-9]+)"
@@ -11,11 +11,18 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     # Committees and their goals, sub-goals and measures.
     path("committees/<slug:slug>/", views.committee_detail, name="committee"),
-    # The plan table and its CSV download (?_export=csv on the table works too).
+    # The plan table and its CSV/XLSX downloads (?_export=csv|xlsx on the table works too).
     path("table/", views.PlanTableView.as_view(), name="table"),
     path("table.csv", views.PlanTableView.as_view(), {"export": "csv"}, name="table_csv"),
+    path("table.xlsx", views.PlanTableView.as_view(), {"export": "xlsx"}, name="table_xlsx"),
     # One measure.
     path("measures/<int:pk>/", views.measure_detail, name="measure"),
+    # The yearly cycle: the revision deadline, a person's reminders, the next plan period.
+    path("revision/deadline/", cycle_views.revision_deadline, name="revision_deadline"),
+    path("my-reminders/", cycle_views.my_reminders, name="my_reminders"),
+    path("next/", cycle_views.plan_next, name="plan_next"),
+    # The annual revision report for SSU (PDF, rendered by the worker) and plan exports.
+    path("reports/", include("actionplan.report_urls")),
     # Statuses: in place (htmx) or on their own page, and a committee's whole year at once.
     path("measures/<int:pk>/status/<int:year>/", status_views.status_update, name="status_update"),
     path("measures/<int:pk>/status/<int:year>/cell/", status_views.status_cell, name="status_cell"),

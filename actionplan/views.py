@@ -11,19 +11,45 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from helsefellesskap.exports import csv_response
+from meetings.models import ActionPoint
 
 from .charts import status_bar_svg, status_years_svg
+from .exports import xlsx_response
 from .filters import MeasureFilter
 from .models import Committee, Goal, Measure, Plan, StatusCounts
 from .tables import PlanTable
 
 
-def _current_plan():
-    """The plan the public pages show, or 404 when none is loaded."""
-    plan = Plan.objects.current()
-    if plan is None:
+def plans_for(request) -> tuple[list[Plan], Plan | None]:
+    """Every plan (newest first) and the current one, read once per request (one query)."""
+    cached = getattr(request, "_actionplan_plans", None)
+    if cached is None:
+        plans = list(Plan.objects.order_by("-start_year", "-pk"))
+        # The same rule as PlanQuerySet.current(): the newest plan not ended, else the newest.
+        current = next((p for p in plans if not p.ended), plans[0] if plans else None)
+        cached = request._actionplan_plans = (plans, current)
+    return cached
+
+
+def plan_from_request(request, *, required=True):
+    """The plan a public page shows: the one chosen with ?plan=<pk> (an earlier plan), else
+    the current plan. 404 for an unknown plan, or when none is loaded and `required`."""
+    plans, current = plans_for(request)
+    chosen = request.GET.get("plan", "")
+    if chosen:
+        plan = next((p for p in plans if str(p.pk) == chosen), None)
+        if plan is None:
+            raise Http404(_("No such plan."))
+        return plan
+    if current is None and required:
         raise Http404(_("No plan has been loaded yet."))
-    return plan
+    return current
+
+
+def plan_query(request, plan) -> str:
+    """The query string that keeps an earlier plan chosen on links ("" for the current plan)."""
+    _plans, current = plans_for(request)
+    return "" if current is None or plan.pk == current.pk else f"plan={plan.pk}"
 
 
 def _crumbs(*trail):
@@ -42,7 +68,7 @@ def _chosen_year(request, plan) -> int:
 
 def overview(request):
     """The plan's front page: every committee with its status distribution for a year."""
-    plan = Plan.objects.current()
+    plan = plan_from_request(request, required=False)
     if plan is None:
         return render(request, "actionplan/overview.html", {"plan": None})
     year = _chosen_year(request, plan)
@@ -72,13 +98,14 @@ def overview(request):
             height=32,
         ),
         "breadcrumbs": _crumbs(),
+        "plan_query": plan_query(request, plan),
     }
     return render(request, "actionplan/overview.html", context)
 
 
 def committee_detail(request, slug):
     """One committee: its people, then goals, sub-goals and measures with yearly statuses."""
-    plan = _current_plan()
+    plan = plan_from_request(request)
     committee = get_object_or_404(
         Committee.objects.select_related("leader", "deputy", "secretary"), slug=slug
     )
@@ -99,6 +126,8 @@ def committee_detail(request, slug):
             title=_("Status per year for %(committee)s") % {"committee": committee.short_name},
         ),
         "counts_by_year": by_year,
+        "action_points": ActionPoint.objects.open_for_committee(committee).visible_to(request.user),
+        "plan_query": plan_query(request, plan),
         "breadcrumbs": _crumbs((committee.short_name, None)),
     }
     return render(request, "actionplan/committee_detail.html", context)
@@ -113,7 +142,7 @@ class PlanTableView(SingleTableMixin, FilterView):
     table_pagination = {"per_page": 50}
 
     def dispatch(self, request, *args, **kwargs):
-        self.plan = _current_plan()
+        self.plan = plan_from_request(request)
         self.default_year = self.plan.default_year()
         return super().dispatch(request, *args, **kwargs)
 
@@ -127,15 +156,20 @@ class PlanTableView(SingleTableMixin, FilterView):
     def get_table_kwargs(self):
         return {"years": self.plan.years}
 
-    def wants_csv(self) -> bool:
-        return self.kwargs.get("export") == "csv" or self.request.GET.get("_export") == "csv"
+    def export_format(self) -> str | None:
+        """ "csv" or "xlsx" when the filtered table is to be downloaded, else None."""
+        wanted = self.kwargs.get("export") or self.request.GET.get("_export")
+        return wanted if wanted in ("csv", "xlsx") else None
 
     def render_to_response(self, context, **response_kwargs):
-        if self.wants_csv():
+        if export := self.export_format():
             # Every filtered row in the chosen order, not just this page.
             table = self.table_class(self.get_table_data(), **self.get_table_kwargs())
             RequestConfig(self.request, paginate=False).configure(table)
-            return csv_response(table.as_values(), f"{slugify(self.plan.title)}.csv")
+            filename = f"{slugify(self.plan.title)}.{export}"
+            if export == "csv":
+                return csv_response(table.as_values(), filename)
+            return xlsx_response(table.as_values(), filename, sheet_title=_("Action plan"))
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, **kwargs):
@@ -143,10 +177,13 @@ class PlanTableView(SingleTableMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("_export", None)
+        suffix = f"?{query.urlencode()}" if query else ""
         context.update(
             plan=self.plan,
+            plan_query=plan_query(self.request, self.plan),
             default_year=self.default_year,
-            csv_url=reverse("actionplan:table_csv") + (f"?{query.urlencode()}" if query else ""),
+            csv_url=reverse("actionplan:table_csv") + suffix,
+            xlsx_url=reverse("actionplan:table_xlsx") + suffix,
             breadcrumbs=_crumbs((gettext_lazy("Plan table"), None)),
         )
         return context
@@ -169,6 +206,7 @@ def measure_detail(request, pk):
         "measure": measure,
         "committee": committee,
         "year_cells": measure.statuses_by_year(years),
+        "action_points": ActionPoint.objects.for_measure(measure).visible_to(request.user),
         "breadcrumbs": _crumbs(
             (committee.short_name, committee.get_absolute_url()),
             (Truncator(measure.text).chars(60), None),

@@ -123,3 +123,13 @@ def require_meeting_organiser(user, meeting_or_committee=None) -> None:
     """Raise PermissionDenied unless the user may organise the meeting."""
     if not can_organise_meeting(user, meeting_or_committee):
         raise PermissionDenied
+
+
+def can_export_minutes(user, meeting) -> bool:
+    """May this user have a meeting's minutes made into a PDF (and fetch it)?
+
+    Any logged-in user for a public meeting; for a non-public one only those who organise it.
+    """
+    if not user.is_authenticated:
+        return False
+    return meeting.is_public or can_organise_meeting(user, meeting)

@@ -155,10 +155,13 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "helsefellesskap.middleware.client_ip"
 
 # Two-factor log-in (helsefellesskap/twofactor.py): the name authenticator apps show, and the
-# paths that need a second factor besides views decorated with two_factor_required.
+# paths that need a second factor besides views decorated with two_factor_required. Enforced
+# (production's default), a user who needs a second factor uses no page outside the exempt
+# ones (log-in, the code pages, language) until the code is given.
 OTP_TOTP_ISSUER = "Helsefellesskap Møre og Romsdal"
+TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", default=PRODUCTION)
 TWO_FACTOR_PROTECTED_PATHS = ["/admin/"]
-TWO_FACTOR_EXEMPT_PATHS = ["/admin/logout/"]
+TWO_FACTOR_EXEMPT_PATHS = ["/admin/logout/", "/accounts/", "/i18n/", "/healthz", "/static/"]
 RECOVERY_CODE_COUNT = 10
 
 # --- Security. Production defaults are secure; each can be changed through the environment.
@@ -263,6 +266,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Rendered files (the annual report, minutes): Celery stops a render at the soft limit (the
+# job is marked failed with that reason) and kills it at the hard one (the stuck rule applies).
+RENDER_SOFT_TIME_LIMIT = int(os.environ.get("RENDER_SOFT_TIME_LIMIT", "600"))
+RENDER_HARD_TIME_LIMIT = int(os.environ.get("RENDER_HARD_TIME_LIMIT", "660"))
 
 CACHES = {
     "default": (
@@ -306,9 +313,18 @@ GUIDELINE_ATTACHMENT_MAX_BYTES = int(
 GUIDELINE_REVIEW_REMINDER_INTERVAL_DAYS = int(
     os.environ.get("GUIDELINE_REVIEW_REMINDER_INTERVAL_DAYS", "7")
 )
+# --- Revision reminders: the open revision year's editors are e-mailed the measures still
+# without a status, a first time this many days before the deadline and a last time this many.
+REMINDER_FIRST_DAYS_BEFORE = int(os.environ.get("REMINDER_FIRST_DAYS_BEFORE", "14"))
+REMINDER_LAST_DAYS_BEFORE = int(os.environ.get("REMINDER_LAST_DAYS_BEFORE", "2"))
+
 CELERY_BEAT_SCHEDULE = {
     "guideline-review-reminders": {
         "task": "guidelines.tasks.send_review_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "revision-reminders": {
+        "task": "actionplan.tasks.send_revision_reminders",
+        "schedule": crontab(hour=7, minute=15),
     },
 }

@@ -6,8 +6,9 @@ The rule:
 - every other user (committee editors) may add one, and is offered it;
 - whoever has one must have given a code from it in this session before an edit page opens.
 
-Apply `two_factor_required` to edit views, or list path prefixes in TWO_FACTOR_PROTECTED_PATHS
-(the admin by default) for TwoFactorMiddleware to guard.
+With TWO_FACTOR_ENFORCED (on in production) TwoFactorMiddleware guards every page but the
+exempt ones (TWO_FACTOR_EXEMPT_PATHS: log-in, the code pages); otherwise only the path prefixes
+in TWO_FACTOR_PROTECTED_PATHS (the admin) and views decorated with `two_factor_required`.
 """
 
 from functools import wraps
@@ -91,9 +92,13 @@ class TwoFactorMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         path = request.path
-        if not request.user.is_authenticated or path in settings.TWO_FACTOR_EXEMPT_PATHS:
+        if not request.user.is_authenticated or path.startswith(
+            tuple(settings.TWO_FACTOR_EXEMPT_PATHS)
+        ):
             return None
-        if any(path.startswith(prefix) for prefix in settings.TWO_FACTOR_PROTECTED_PATHS):
+        if settings.TWO_FACTOR_ENFORCED or path.startswith(
+            tuple(settings.TWO_FACTOR_PROTECTED_PATHS)
+        ):
             return second_factor_redirect(request)
         return None
 

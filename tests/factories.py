@@ -118,9 +118,18 @@ def make_plan_with_measures(n_measures, *, committees=3, plan=None, years=(2023,
     return plan, made
 
 
-def make_revision_year(plan, year, *, locked=False, by=None):
+def make_report(plan, year=2024, *, committee=None, by=None, **fields):
+    """An annual report row (not rendered) of a plan, year and scope."""
+    from actionplan.models import Report
+
+    return Report.objects.create(
+        plan=plan, year=year, committee=committee, requested_by=by, **fields
+    )
+
+
+def make_revision_year(plan, year, *, locked=False, by=None, deadline=None):
     """An opened (and optionally locked) revision year."""
-    revision = plan.open_revision(year, by=by)
+    revision = plan.open_revision(year, by=by, deadline=deadline)
     if locked:
         revision.lock(by=by)
     return revision

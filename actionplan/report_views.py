@@ -1,0 +1,98 @@
+"""Pages of the annual report: ask for it, watch it render, download it, and the archive."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helsefellesskap.render_views import job_download, job_page, redirect_to_job
+from helsefellesskap.roles import editable_committee_ids, is_secretariat
+
+from . import services
+from .models import Report
+from .report_forms import ReportRequestForm
+
+ARCHIVE_PAGE_SIZE = 25
+
+
+def _require_report_user(user) -> None:
+    """Only the secretariat and committee editors have reports to see or ask for."""
+    if not (is_secretariat(user) or editable_committee_ids(user)):
+        raise PermissionDenied
+
+
+def _get_report_for_user(request, pk) -> Report:
+    report = get_object_or_404(Report.objects.for_archive(), pk=pk)
+    services.require_report_access(request.user, report)
+    return report
+
+
+@login_required
+def report_archive(request):
+    """Every report this user may see, newest first, with the form to ask for a new one."""
+    _require_report_user(request.user)
+    reports = Report.objects.for_archive().visible_to(request.user)
+    page = Paginator(reports, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "actionplan/reports/archive.html",
+        {"page": page, "form": ReportRequestForm(user=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def report_new(request):
+    """Ask for a report; returns at once to its page, which follows the render."""
+    _require_report_user(request.user)
+    form = ReportRequestForm(request.POST, user=request.user)
+    if not form.is_valid():
+        reports = Report.objects.for_archive().visible_to(request.user)
+        page = Paginator(reports, ARCHIVE_PAGE_SIZE).get_page(1)
+        return render(
+            request, "actionplan/reports/archive.html", {"page": page, "form": form}, status=400
+        )
+    try:
+        report, created = services.report_request(
+            plan=form.cleaned_data["plan"],
+            year=form.cleaned_data["year"],
+            committee=form.cleaned_data["committee"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("actionplan:reports")
+    return redirect_to_job(
+        request,
+        report,
+        created=created,
+        already_message=_("This report is already being made; here it is."),
+    )
+
+
+@login_required
+def report_detail(request, pk):
+    """One report. htmx polls this page for the state partial while the report renders."""
+    return job_page(
+        request,
+        template="actionplan/reports/detail.html",
+        partial="actionplan/reports/_report_state.html",
+        context={"report": _get_report_for_user(request, pk)},
+    )
+
+
+@login_required
+def report_download(request, pk):
+    """The finished PDF; only a report that is done has a file to offer."""
+    return job_download(_get_report_for_user(request, pk))
+
+
+@login_required
+@require_POST
+def report_retry(request, pk):
+    """Queue a failed report again (or show the one already being made for its scope)."""
+    report = _get_report_for_user(request, pk)
+    return redirect_to_job(request, services.report_retry(report=report, by=request.user))
