@@ -52,7 +52,8 @@ def _redis_down(settings, app):
             "LOCATION": CLOSED_PORT,
         }
     }
-    _point_celery_at(app, CLOSED_PORT, None)
+    # Broker and result store are the same Redis in production (settings.py): both down.
+    _point_celery_at(app, CLOSED_PORT, CLOSED_PORT)
 
 
 def _redis_back(settings, app, broker_url, caches):
