@@ -1,0 +1,142 @@
+"""Fault: the Celery worker is killed (SIGKILL) in the middle of rendering the annual report.
+
+A real `celery worker` process renders the real plan from the test's PostgreSQL database and
+Redis. It is killed while the report is rendering. The report must never stay stuck: the stuck
+rule shows it failed-and-retryable once the hard time limit has passed, and a restarted worker
+gets the unacknowledged message again (acks_late) and finishes the same report.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from tests.factories import make_user
+from tests.test_fault_concurrent_status_updates import record_figures
+
+# The report pipeline comes from the "reports" branch; until it is merged there is nothing to test.
+render_jobs = pytest.importorskip("helsefellesskap.render_jobs")
+JobState = render_jobs.JobState
+
+# Redis hands an unacknowledged message to another worker after this many seconds (the
+# production default is an hour, longer than any render); short here so the test is quick.
+VISIBILITY_TIMEOUT = 5
+WORKER = f"""
+import django
+django.setup()
+from helsefellesskap.celery import app
+app.conf.broker_transport_options = {{"visibility_timeout": {VISIBILITY_TIMEOUT}}}
+app.worker_main(["worker", "--pool=solo", "--loglevel=INFO", "--without-mingle",
+                 "--without-gossip", "--without-heartbeat"])
+"""
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.celery_worker,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def _start_worker(log_path):
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "helsefellesskap.settings",
+        # The worker works on the test's database and files, not the developer's.
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    }
+    log = open(log_path, "ab")  # noqa: SIM115 - closed with the process below
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", WORKER],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    process.log = log
+    return process
+
+
+def _kill(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    process.log.close()
+
+
+def _wait_for(report, states, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        report.refresh_from_db()
+        if report.state in states:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"report still {report.state} after {seconds} s, not {states}")
+
+
+def test_report_survives_the_worker_killed_mid_render(tmp_path):
+    from actionplan import services
+    from actionplan.models import Plan
+    from helsefellesskap.celery import app
+
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    app.connection_for_write().default_channel.client.flushdb()  # no message of earlier runs
+    call_command("load_real_plan", verbosity=0)
+    plan = Plan.objects.current()
+    sara = make_user("sara", secretariat=True)
+    log_path = tmp_path / "worker.log"
+
+    first = _start_worker(log_path)
+    try:
+        report, created = services.report_request(plan=plan, year=2024, by=sara)
+        assert created
+        _wait_for(report, {JobState.RENDERING, JobState.DONE, JobState.FAILED}, 120)
+        assert report.state == JobState.RENDERING, "the render ended before it could be killed"
+        time.sleep(0.5)
+    finally:
+        _kill(first)
+    killed_at = time.monotonic()
+    report.refresh_from_db()
+    assert report.state == JobState.RENDERING
+    assert report.attempts == 1
+
+    # With no worker coming back, the stuck rule shows it failed and retryable once the hard
+    # time limit (plus a margin) has passed, instead of "rendering" for ever.
+    later = report.started_at + timedelta(seconds=render_jobs.RENDER_HARD_TIME_LIMIT + 61)
+    assert report.is_stuck(now=later)
+    assert not report.is_stuck()
+
+    # A worker is started again: the unacknowledged message comes back and the same report is
+    # finished, without anyone asking again.
+    second = _start_worker(log_path)
+    try:
+        _wait_for(report, {JobState.DONE, JobState.FAILED}, 240)
+    finally:
+        _kill(second)
+    recovered_in = time.monotonic() - killed_at
+    assert report.state == JobState.DONE, report.error + log_path.read_text()[-2000:]
+    assert report.attempts == 2
+    assert (report.pages or 0) > 10
+    assert (settings.MEDIA_ROOT / report.file.name).stat().st_size == report.size
+    assert type(report).objects.count() == 1
+
+    record_figures(
+        "worker_killed",
+        {
+            "fault": "celery worker SIGKILLed while rendering the real plan's report",
+            "state right after the kill": "rendering (attempt 1)",
+            "without a restart": "shown failed and retryable after the hard limit + 60 s",
+            "after a restart": f"done on attempt {report.attempts}, {report.pages} pages",
+            "seconds from kill to done": round(recovered_in, 1),
+        },
+    )
