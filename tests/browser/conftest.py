@@ -154,7 +154,8 @@ def tab_to(page, name: str, *, max_tabs: int = 60):
         text = page.evaluate(
             """() => {
                 const el = document.activeElement;
-                if (!el || el === document.body) return '';
+                // A scrollable region is a tab stop too, but its text is a whole table's.
+                if (!el || el === document.body || el.getAttribute('role') === 'region') return '';
                 const label = el.labels && el.labels.length ? el.labels[0].innerText : '';
                 return [el.getAttribute('aria-label'), label, el.innerText, el.value]
                     .filter(Boolean).join(' ');

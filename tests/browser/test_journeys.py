@@ -1,0 +1,90 @@
+"""The three main journeys, with the keyboard alone, as a person would do them:
+a committee leader reports a status, the secretariat gets the annual report, and a municipal
+nurse finds a guideline section."""
+
+import pytest
+
+from actionplan.models import MeasureStatus, Report
+from tests.browser.conftest import tab_to
+from tests.factories import (
+    PASSWORD,
+    make_editor_world,
+    make_guideline,
+    make_user,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def _log_in(page, username):
+    tab_to(page, "Username").type(username)
+    tab_to(page, "Password").type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def _follow(page, name):
+    with page.expect_navigation():
+        tab_to(page, name, max_tabs=120).press("Enter")
+
+
+def test_committee_leader_sets_this_years_status_by_keyboard(visit, assert_accessible):
+    world = make_editor_world()
+    world.plan.open_revision(2024, by=None)
+    page = visit.open("/accounts/login/", lang="en")
+    _log_in(page, "alice")
+    assert "/plan/mine/" in page.url  # editors land on their own committees
+
+    _follow(page, "Utval A")
+    tab_to(page, "Update 2024", max_tabs=150).press("Enter")
+    status = page.locator("select[name=status]")
+    status.wait_for()
+    status.focus()
+    status.select_option("done")  # what the arrow keys do on a focused select
+    tab_to(page, "Comment").type("Ferdig i mars")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the form's save button follows the comment
+    page.get_by_text("Saved.").first.wait_for()
+
+    saved = MeasureStatus.objects.get(measure=world.measure_a, year=2024)
+    assert (saved.status, saved.note) == ("done", "Ferdig i mars")
+    assert_accessible(page)
+
+
+def test_secretariat_requests_the_annual_report_and_downloads_it(visit, assert_accessible):
+    world = make_editor_world()
+    make_user("sara", secretariat=True)
+    page = visit.open("/accounts/login/", lang="en")
+    _log_in(page, "sara")
+
+    _follow(page, "Reports")
+    tab_to(page, "Revision year").select_option("2024")  # what the arrow keys do on a select
+    with page.expect_navigation():
+        tab_to(page, "Make the report").press("Enter")
+    # Tasks run in-process here, so the report is done when its page opens: it offers the file.
+    with page.expect_download() as download:
+        tab_to(page, "Download PDF").press("Enter")
+    assert download.value.suggested_filename.endswith(".pdf")
+    report = Report.objects.get()
+    assert (report.plan, report.year, report.state) == (world.plan, 2024, "done")
+    assert_accessible(page)
+
+
+def test_nurse_searches_the_guidelines_and_reads_the_section(visit, assert_accessible):
+    make_guideline(
+        "Samhandling ved utskriving",
+        body="## Før innlegging\n\nRing legevakta.\n\n## Oppfølging\n\nHeimesjukepleia "
+        "følgjer opp pasienten med ventilasjonsbehov.",
+        status="in_force",
+    )
+    page = visit.open("/", lang="en")
+    tab_to(page, "Search the guidelines").type("ventilasjonsbehov")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "ventilasjonsbehov" in page.inner_text("main mark")
+
+    _follow(page, "Samhandling ved utskriving")
+    tab_to(page, "Oppfølging").press("Enter")  # the table of contents' link to the section
+    assert "#sec-oppf" in page.url
+    assert "Heimesjukepleia" in page.inner_text("main")
+    assert_accessible(page)
