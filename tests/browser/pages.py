@@ -47,6 +47,30 @@ class PageType:
         return True
 
 
+def _meeting(data) -> str:
+    """A public meeting with an agenda item and an action point (made on first use)."""
+    from tests.factories import make_action_point, make_agenda_item, make_meeting
+
+    meeting = make_meeting("Samarbeidsmøte HMR og kommunane", purpose="Felles situasjonsbilete.")
+    make_agenda_item(meeting, title="Status frå helseføretaket")
+    make_action_point(meeting, "Kontaktperson for kvar kommune")
+    return meeting.get_absolute_url()
+
+
+def _failed_report(data) -> str:
+    """A report whose render failed: the page shows the reason and a retry button."""
+    from actionplan.models import Report
+
+    report = Report.objects.create(
+        plan=data.plan,
+        year=data.plan.years[-1],
+        requested_by=data.users["sara"],
+        state="failed",
+        error="Test: the renderer stopped.",
+    )
+    return report.get_absolute_url()
+
+
 def submit_main_form(page):
     """Send the page's main form as it is (empty), to check the page that shows the errors."""
     with page.expect_navigation():
@@ -141,6 +165,31 @@ PAGE_TYPES = [
         visitors=("sara",),
         needs="actionplan:revision_board",
     ),
+    PageType(
+        "report-year",
+        lambda data: reverse(
+            "actionplan:report_year", args=[data.committee.slug, data.plan.years[-1]]
+        ),
+        visitors=("sara",),
+        needs="actionplan:revision_board",
+        screenshot=False,
+    ),
+    PageType(
+        "measure-edit-form",
+        lambda data: reverse("actionplan:measure_edit", args=[data.measures[0].pk]),
+        visitors=("sara",),
+        needs="actionplan:revision_board",
+        screenshot=False,
+    ),
+    # The annual report (its archive holds the request form) and one report's page.
+    PageType(
+        "reports",
+        lambda data: reverse("actionplan:reports"),
+        visitors=("sara",),
+        needs="actionplan:reports",
+    ),
+    PageType("report", _failed_report, visitors=("sara",), needs="actionplan:reports"),
+    PageType("meeting", _meeting, needs="meetings:upcoming"),
     PageType("styleguide", lambda data: reverse("styleguide"), visitors=("sara",)),
     PageType(
         "styleguide-with-errors",
