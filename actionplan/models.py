@@ -5,9 +5,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, FilteredRelation, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from helsefellesskap.render_jobs import IN_FLIGHT, RenderedFile, RenderJob, RenderJobQuerySet
 
 
 class Status(models.TextChoices):
@@ -528,3 +531,79 @@ class RevisionYear(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+
+class ReportQuerySet(RenderJobQuerySet):
+    def for_scope(self, *, plan, year, committee=None):
+        """Reports of one scope: a plan and year, and one committee or the whole plan."""
+        return self.filter(plan=plan, year=year, committee=committee)
+
+    def visible_to(self, user):
+        """Reports this user may see: the secretariat all, editors their committees' ones."""
+        from helsefellesskap.roles import editable_committee_ids, is_secretariat
+
+        if is_secretariat(user):
+            return self
+        return self.filter(committee__in=editable_committee_ids(user))
+
+    def for_archive(self):
+        """Join what the archive list shows beside each report."""
+        return self.select_related("plan", "committee", "requested_by")
+
+
+class Report(RenderJob):
+    """The annual revision report for SSU, rendered to PDF by a worker and kept in the archive.
+
+    Without a committee it covers the whole plan.
+    """
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="reports"
+    )
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text=_("Leave empty for the whole plan."),
+    )
+    year = models.PositiveSmallIntegerField(_("revision year"))
+
+    objects = ReportQuerySet.as_manager()
+    task_name = "actionplan.tasks.render_report"
+
+    class Meta(RenderJob.Meta):
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        constraints = [
+            # The double-request guard, enforced by the database: one report of a scope in
+            # flight at a time. Coalesce makes "whole plan" (no committee) one scope too.
+            models.UniqueConstraint(
+                models.F("plan"),
+                models.F("year"),
+                Coalesce(models.F("committee"), models.Value(0)),
+                condition=Q(state__in=IN_FLIGHT),
+                name="one_report_in_flight_per_scope",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scope_label} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("actionplan:report", args=[self.pk])
+
+    @property
+    def scope_label(self) -> str:
+        return self.committee.name if self.committee_id else str(_("Whole plan"))
+
+    def filename(self) -> str:
+        scope = self.committee.slug if self.committee_id else "heile-planen"
+        return f"arsrapport-{self.year}-{scope}.pdf"
+
+    def render(self) -> RenderedFile:
+        from .report import render_report_pdf
+
+        return render_report_pdf(plan=self.plan, year=self.year, committee=self.committee)

@@ -13,6 +13,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from helsefellesskap.exports import csv_response
 
 from .charts import status_bar_svg, status_years_svg
+from .exports import xlsx_response
 from .filters import MeasureFilter
 from .models import Committee, Goal, Measure, Plan, StatusCounts
 from .tables import PlanTable
@@ -127,15 +128,20 @@ class PlanTableView(SingleTableMixin, FilterView):
     def get_table_kwargs(self):
         return {"years": self.plan.years}
 
-    def wants_csv(self) -> bool:
-        return self.kwargs.get("export") == "csv" or self.request.GET.get("_export") == "csv"
+    def export_format(self) -> str | None:
+        """ "csv" or "xlsx" when the filtered table is to be downloaded, else None."""
+        wanted = self.kwargs.get("export") or self.request.GET.get("_export")
+        return wanted if wanted in ("csv", "xlsx") else None
 
     def render_to_response(self, context, **response_kwargs):
-        if self.wants_csv():
+        if export := self.export_format():
             # Every filtered row in the chosen order, not just this page.
             table = self.table_class(self.get_table_data(), **self.get_table_kwargs())
             RequestConfig(self.request, paginate=False).configure(table)
-            return csv_response(table.as_values(), f"{slugify(self.plan.title)}.csv")
+            filename = f"{slugify(self.plan.title)}.{export}"
+            if export == "csv":
+                return csv_response(table.as_values(), filename)
+            return xlsx_response(table.as_values(), filename, sheet_title=_("Action plan"))
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, **kwargs):
@@ -143,10 +149,12 @@ class PlanTableView(SingleTableMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("_export", None)
+        suffix = f"?{query.urlencode()}" if query else ""
         context.update(
             plan=self.plan,
             default_year=self.default_year,
-            csv_url=reverse("actionplan:table_csv") + (f"?{query.urlencode()}" if query else ""),
+            csv_url=reverse("actionplan:table_csv") + suffix,
+            xlsx_url=reverse("actionplan:table_xlsx") + suffix,
             breadcrumbs=_crumbs((gettext_lazy("Plan table"), None)),
         )
         return context

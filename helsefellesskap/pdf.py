@@ -51,9 +51,23 @@ def _static_only_url_fetcher():
     return StaticOnlyURLFetcher(allowed_protocols={"file", "data"})
 
 
-def html_to_pdf(html: str, **write_options) -> bytes:
-    """Render an HTML string to PDF bytes, fetching only our own static files."""
+def render_html(html: str):
+    """Lay out an HTML string as a WeasyPrint document, fetching only our own static files."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url="file:///", url_fetcher=_static_only_url_fetcher())
-    return document.write_pdf(**write_options)
+    return HTML(string=html, base_url="file:///", url_fetcher=_static_only_url_fetcher()).render()
+
+
+# Tagged PDF for screen readers: WeasyPrint's PDF/UA-1 variant (structure tags, language, title).
+ACCESSIBLE_PDF = {"pdf_variant": "pdf/ua-1"}
+
+
+def html_to_pdf_with_pages(html: str, **write_options) -> tuple[bytes, int]:
+    """Render an HTML string to tagged PDF bytes, and its page count."""
+    document = render_html(html)
+    return document.write_pdf(**{**ACCESSIBLE_PDF, **write_options}), len(document.pages)
+
+
+def html_to_pdf(html: str, **write_options) -> bytes:
+    """Render an HTML string to tagged PDF bytes, fetching only our own static files."""
+    return html_to_pdf_with_pages(html, **write_options)[0]

@@ -118,6 +118,15 @@ def make_plan_with_measures(n_measures, *, committees=3, plan=None, years=(2023,
     return plan, made
 
 
+def make_report(plan, year=2024, *, committee=None, by=None, **fields):
+    """An annual report row (not rendered) of a plan, year and scope."""
+    from actionplan.models import Report
+
+    return Report.objects.create(
+        plan=plan, year=year, committee=committee, requested_by=by, **fields
+    )
+
+
 def make_guideline(title=None, *, body="", committee=None, priority_groups=(), by=None, **fields):
     """A guideline with its text published as version 1."""
     from guidelines.models import Guideline

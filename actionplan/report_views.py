@@ -1,0 +1,111 @@
+"""Pages of the annual report: ask for it, watch it render, download it, and the archive."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helsefellesskap.render_jobs import JobState
+from helsefellesskap.roles import editable_committee_ids, is_secretariat
+
+from . import services
+from .models import Report
+from .report_forms import ReportRequestForm
+
+ARCHIVE_PAGE_SIZE = 25
+
+
+def _require_report_user(user) -> None:
+    """Only the secretariat and committee editors have reports to see or ask for."""
+    if not (is_secretariat(user) or editable_committee_ids(user)):
+        raise PermissionDenied
+
+
+def _get_report_for_user(request, pk) -> Report:
+    report = get_object_or_404(Report.objects.for_archive(), pk=pk)
+    services.require_report_access(request.user, report)
+    return report
+
+
+@login_required
+def report_archive(request):
+    """Every report this user may see, newest first, with the form to ask for a new one."""
+    _require_report_user(request.user)
+    reports = Report.objects.for_archive().visible_to(request.user)
+    page = Paginator(reports, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "actionplan/reports/archive.html",
+        {"page": page, "form": ReportRequestForm(user=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def report_new(request):
+    """Ask for a report; returns at once to its page, which follows the render."""
+    _require_report_user(request.user)
+    form = ReportRequestForm(request.POST, user=request.user)
+    if not form.is_valid():
+        reports = Report.objects.for_archive().visible_to(request.user)
+        page = Paginator(reports, ARCHIVE_PAGE_SIZE).get_page(1)
+        return render(
+            request, "actionplan/reports/archive.html", {"page": page, "form": form}, status=400
+        )
+    try:
+        report, created = services.report_request(
+            plan=form.cleaned_data["plan"],
+            year=form.cleaned_data["year"],
+            committee=form.cleaned_data["committee"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("actionplan:reports")
+    if not created:
+        messages.info(request, _("This report is already being made; here it is."))
+    elif report.state == JobState.FAILED:
+        messages.error(request, report.error)
+    return redirect(report)
+
+
+@login_required
+def report_detail(request, pk):
+    """One report. htmx polls this page for the state partial while the report renders."""
+    report = _get_report_for_user(request, pk)
+    template = (
+        "actionplan/reports/_report_state.html"
+        if request.htmx
+        else "actionplan/reports/detail.html"
+    )
+    return render(request, template, {"report": report})
+
+
+@login_required
+def report_download(request, pk):
+    """The finished PDF; only a report that is done has a file to offer."""
+    report = _get_report_for_user(request, pk)
+    if not report.is_done:
+        raise Http404(_("This report has no file yet."))
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(_("The report's file is missing.")) from missing
+    return FileResponse(
+        handle, as_attachment=True, filename=report.filename(), content_type="application/pdf"
+    )
+
+
+@login_required
+@require_POST
+def report_retry(request, pk):
+    """Queue a failed report again (or show the one already being made for its scope)."""
+    report = _get_report_for_user(request, pk)
+    report = services.report_retry(report=report, by=request.user)
+    if report.state == JobState.FAILED:
+        messages.error(request, report.error)
+    return redirect(report)
