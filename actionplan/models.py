@@ -607,3 +607,20 @@ class Report(RenderJob):
         from .report import render_report_pdf
 
         return render_report_pdf(plan=self.plan, year=self.year, committee=self.committee)
+
+
+class ContentVersion(models.Model):
+    """A token that changes whenever content shown on cached pages changes (see caching.py).
+
+    Kept in the database, not the cache, so every server process sees a change at once
+    whatever the cache backend is."""
+
+    name = models.CharField(max_length=50, unique=True)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+
+    def __str__(self):
+        return f"{self.name}: {self.token}"
