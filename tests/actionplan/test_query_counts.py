@@ -13,12 +13,19 @@ QUERY_BOUNDS = {
     "committee": 8,
     "table": 9,
     "table_filtered": 11,
+    "table_search": 9,
     "csv": 6,
     "measure": 3,
 }
 # The same pages once their fragment is cached: plan, open revision year, content version,
 # plus the filter form's choices on the table.
-WARM_QUERY_BOUNDS = {"overview": 3, "overview_other_year": 2, "table": 5, "table_filtered": 7}
+WARM_QUERY_BOUNDS = {
+    "overview": 3,
+    "overview_other_year": 2,
+    "table": 5,
+    "table_filtered": 7,
+    "table_search": 5,
+}
 
 
 def _urls(measures):
@@ -30,6 +37,7 @@ def _urls(measures):
         "table": "/plan/table/",
         "table_filtered": f"/plan/table/?committee={committee.slug}&status=done&year=2023"
         "&q=Tiltak&priority_group=barn-og-unge&sort=-status_2024",
+        "table_search": "/plan/table/?q=Tiltak",
         "csv": "/plan/table.csv?status=in_progress&year=2024",
         "measure": measures[-1].get_absolute_url(),
     }
