@@ -11,6 +11,7 @@ bump_plan_content_version() themselves.
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
@@ -41,14 +42,20 @@ def bump_plan_content_version() -> None:
         ContentVersion.objects.update_or_create(name=PLAN_CONTENT, defaults={"token": token})
 
 
-def cached_fragment(name: str, *vary_on, render: Callable[[], str]) -> SafeString:
-    """HTML of a fragment for this content version, language and `vary_on`, rendered by
-    `render()` only when not cached yet. The fragment must not depend on the user."""
+def cached_value(name: str, *vary_on, compute: Callable[[], Any]) -> Any:
+    """A picklable value for this content version, language and `vary_on`, computed by
+    `compute()` only when not cached yet. It must not depend on the user."""
     key = make_template_fragment_key(
         name, [plan_content_version(), translation.get_language(), *vary_on]
     )
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, FRAGMENT_SECONDS)
-    return mark_safe(html)  # noqa: S308 - our own rendered template output
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FRAGMENT_SECONDS)
+    return value
+
+
+def cached_fragment(name: str, *vary_on, render: Callable[[], str]) -> SafeString:
+    """HTML of a fragment for this content version, language and `vary_on`, rendered by
+    `render()` only when not cached yet. The fragment must not depend on the user."""
+    return mark_safe(cached_value(name, *vary_on, compute=render))  # noqa: S308 - our own HTML

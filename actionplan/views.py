@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from helsefellesskap.exports import csv_response
 
-from .caching import cached_fragment
+from .caching import cached_fragment, cached_value
 from .charts import status_bar_svg, status_years_svg
 from .exports import xlsx_response
 from .filters import MeasureFilter
@@ -103,7 +103,15 @@ def committee_detail(request, slug):
         for measure in goal.measures.all():
             measure.year_cells = measure.statuses_by_year(plan.years)
     measures = Measure.objects.active().in_plan(plan).filter(goal__committee=committee)
-    by_year = measures.status_counts_by_year(plan.years)
+    # Building this aggregate (a filtered count per year and status) costs Django more than
+    # the rest of the page; it changes only with the plan's content (issue 9).
+    by_year = cached_value(
+        "committee-status-by-year",
+        plan.pk,
+        committee.pk,
+        plan.years,
+        compute=lambda: measures.status_counts_by_year(plan.years),
+    )
     context = {
         "plan": plan,
         "committee": committee,
@@ -178,12 +186,16 @@ class PlanTableView(SingleTableMixin, FilterView):
         return context
 
     def render_results(self) -> str:
-        """The table with its count and download links (the page's cached fragment)."""
+        """The filters, the table, its count and download links (the page's cached fragment).
+
+        The filter form is in the fragment because drawing its choices through Django's
+        widget templates costs more than the rows (issue 9)."""
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("_export", None)
         suffix = f"?{query.urlencode()}" if query else ""
         context = {
+            "filter": self.filterset,
             "table": self.get_table(**self.get_table_kwargs()),
             "csv_url": reverse("actionplan:table_csv") + suffix,
             "xlsx_url": reverse("actionplan:table_xlsx") + suffix,

@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import asdict, dataclass, field
 
 from django.db import connection
@@ -52,6 +53,8 @@ class LoadResult:
     errors: int
     connections: int
     seconds: int
+    # wrk's own lines about errors (socket errors by kind, non-2xx responses), if any.
+    error_detail: str = ""
 
 
 @dataclass
@@ -191,6 +194,16 @@ def parse_wrk(output: str) -> dict:
     }
 
 
+def _warm_up(url: str, *, times: int) -> None:
+    """A few requests first, so each worker has loaded its templates and filled its cache."""
+    for _ in range(times):
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback
+                response.read()
+        except OSError:
+            return  # wrk will count the failures
+
+
 # gunicorn serves as production would (DEBUG off), but over plain HTTP on loopback: no HTTPS
 # redirect or HSTS (wrk would count the redirects as errors), and no log line per request.
 SERVER_ENV = {
@@ -230,16 +243,36 @@ def run_load(targets: list[tuple[str, str]], *, connections=32, seconds=20, work
         _wait_for_port(port)
         for name, path in targets:
             url = f"http://127.0.0.1:{port}{path}"
+            _warm_up(url, times=workers * 3)
             out = subprocess.run(  # noqa: S603
-                [wrk, "--latency", "-t2", f"-c{connections}", f"-d{seconds}s", url],
+                # A 10 s timeout (wrk's default is 2 s): a slow answer is measured as latency,
+                # and only a real failure is an error.
+                [
+                    wrk,
+                    "--latency",
+                    "-t2",
+                    f"-c{connections}",
+                    f"-d{seconds}s",
+                    "--timeout",
+                    "10s",
+                    url,
+                ],
                 capture_output=True,
                 text=True,
                 timeout=seconds + 30,
                 check=False,
             ).stdout
+            detail = "; ".join(
+                line.strip() for line in out.splitlines() if re.search(r"errors|Non-2xx", line)
+            )
             results.append(
                 LoadResult(
-                    name=name, url=path, connections=connections, seconds=seconds, **parse_wrk(out)
+                    name=name,
+                    url=path,
+                    connections=connections,
+                    seconds=seconds,
+                    error_detail=detail,
+                    **parse_wrk(out),
                 )
             )
     finally:

@@ -129,6 +129,9 @@ def test_bench_writes_every_available_page_to_markdown_and_json(tmp_path):
     section = section.split("<!-- bench_pages:end -->", 1)[0]
     for name in names:
         assert f"| {name} |" in section
+    # Figures are written as numbers (no locale decimal comma), so two runs can be diffed.
+    overview = next(line for line in section.splitlines() if line.startswith("| overview |"))
+    float(overview.split("|")[2])
     for name in not_available:
         assert name in section
 
