@@ -3,14 +3,32 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, FilteredRelation, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from helsefellesskap.render_jobs import IN_FLIGHT, RenderedFile, RenderJob, RenderJobQuerySet
+
+from .versioning import (
+    VersionConflict,
+    Versioned,
+    YearLocked,
+    claim_version,
+    field_changes,
+)
+
+#: Longest comment an editor may give with a yearly status.
+NOTE_MAX_LENGTH = 500
+#: Longest reason for a correction; simple_history's change-reason column holds 100 characters.
+REASON_MAX_LENGTH = 100
+#: Change reason of a restore: the prefix and the restored historical record's id.
+RESTORE_REASON_PREFIX = "restore:"
 
 
 class Status(models.TextChoices):
@@ -95,6 +113,13 @@ class Person(models.Model):
         blank=True,
         related_name="person",
     )
+    # The language e-mails to this person are written in (the portal's default: nynorsk).
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
 
     class Meta:
         ordering = ["name"]
@@ -155,13 +180,30 @@ class Plan(models.Model):
     def default_year(self, today=None) -> int:
         """The year editors report on unless they choose another: the open revision year,
         otherwise this calendar year clamped to the plan's years."""
-        from django.utils import timezone
-
         revision = self.revision_years.filter(locked_at__isnull=True).order_by("-year").first()
         if revision:
             return revision.year
         year = (today or timezone.localdate()).year
         return max(self.years[0], min(year, self.years[-1]))
+
+    @cached_property
+    def locked_years(self) -> set[int]:
+        """Years whose revision is locked, read once per plan object (for pages with many cells)."""
+        return set(
+            self.revision_years.filter(locked_at__isnull=False).values_list("year", flat=True)
+        )
+
+    def is_year_locked(self, year: int) -> bool:
+        """Has SSU adopted this year's revision (so its statuses are read-only for editors)?"""
+        return self.revision_years.filter(year=year, locked_at__isnull=False).exists()
+
+    def open_revision(self, year: int, *, by, deadline=None) -> "RevisionYear":
+        """Open the annual revision for a year of this plan."""
+        if year not in self.years:
+            raise ValidationError({"year": _("The year must be one of the plan's years.")})
+        if self.revision_years.filter(year=year).exists():
+            raise ValidationError({"year": _("A revision for this year is already open.")})
+        return self.revision_years.create(year=year, deadline=deadline, opened_by=by)
 
 
 class CommitteeQuerySet(models.QuerySet):
@@ -255,7 +297,7 @@ class GoalQuerySet(models.QuerySet):
         )
 
 
-class Goal(models.Model):
+class Goal(Versioned, models.Model):
     """A committee's main goal (hovudmål) in a plan."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="goals")
@@ -277,6 +319,10 @@ class Goal(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    def siblings(self):
+        """The committee's goals in the same plan."""
+        return Goal.objects.filter(plan_id=self.plan_id, committee_id=self.committee_id)
+
     def sections(self) -> list[tuple["SubGoal | None", list["Measure"]]]:
         """The goal as the document shows it: measures directly under the goal (sub-goal None)
         first, then each sub-goal with its measures. Uses GoalQuerySet.with_measures()."""
@@ -288,7 +334,7 @@ class Goal(models.Model):
         return sections
 
 
-class SubGoal(models.Model):
+class SubGoal(Versioned, models.Model):
     """A sub-goal (delmål) under a main goal."""
 
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="subgoals")
@@ -307,6 +353,14 @@ class SubGoal(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    @property
+    def committee(self):
+        return self.goal.committee
+
+    def siblings(self):
+        """The other sub-goals of the same main goal."""
+        return SubGoal.objects.filter(goal_id=self.goal_id)
 
 
 def plan_order(descending: bool = False) -> list:
@@ -346,14 +400,16 @@ class MeasureQuerySet(models.QuerySet):
     # the year count as "not reported". Used by the overview, committee pages, the revision
     # board and the annual report.
 
-    def status_counts_by(self, key: str, year: int) -> dict:
-        """StatusCounts for one year per value of `key` (a values() lookup), in one query."""
+    def status_counts_by(self, key: str | tuple[str, ...], year: int) -> dict:
+        """StatusCounts for one year per value of `key` (a values() lookup, or a tuple of them:
+        then the dict is keyed by tuples of values), in one query."""
+        keys = (key,) if isinstance(key, str) else tuple(key)
         rows = (
             self.annotate(
                 year_status=FilteredRelation("statuses", condition=Q(statuses__year=year))
             )
             .order_by()
-            .values(key)
+            .values(*keys)
             .annotate(
                 total=Count("pk", distinct=True),
                 **{
@@ -363,11 +419,20 @@ class MeasureQuerySet(models.QuerySet):
             )
         )
         return {
-            row[key]: StatusCounts.from_totals(
-                row["total"], **{code: row[code] for code in Status.values}
+            (row[key] if isinstance(key, str) else tuple(row[k] for k in keys)): (
+                StatusCounts.from_totals(
+                    row["total"], **{code: row[code] for code in Status.values}
+                )
             )
             for row in rows
         }
+
+    def without_status(self, year: int):
+        """Measures with no status for the year (no row, or a row holding only a note)."""
+        reported = MeasureStatus.objects.filter(measure=models.OuterRef("pk"), year=year).exclude(
+            status=""
+        )
+        return self.filter(~models.Exists(reported))
 
     def status_counts_by_committee(self, plan, year: int) -> dict[int, StatusCounts]:
         """StatusCounts for one year per committee id of the plan, in one query."""
@@ -394,7 +459,7 @@ class MeasureQuerySet(models.QuerySet):
         }
 
 
-class Measure(models.Model):
+class Measure(Versioned, models.Model):
     """A measure (tiltak): a concrete action with someone responsible."""
 
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="measures")
@@ -431,6 +496,8 @@ class Measure(models.Model):
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[priority_groups])
 
+    EDITABLE_FIELDS = ("text", "subgoal", "responsible", "measurement", "notes")
+
     class Meta:
         ordering = ["order", "pk"]
         indexes = [models.Index(fields=["goal", "order"])]
@@ -452,6 +519,24 @@ class Measure(models.Model):
         """Whether the measure is still in the plan: it, its goal and sub-goal are not retired."""
         return not (self.retired or self.goal.retired or (self.subgoal_id and self.subgoal.retired))
 
+    def lineage(self) -> list["Measure"]:
+        """The measures this one was carried over from, newest plan first (one query per plan
+        period: a chain is as long as the number of earlier plans)."""
+        chain, current = [], self
+        while current.predecessor_id and len(chain) < 50:  # 50: a guard against a bad cycle
+            current = (
+                Measure.objects.select_related("goal__committee", "goal__plan")
+                .prefetch_related("statuses")
+                .get(pk=current.predecessor_id)
+            )
+            chain.append(current)
+        return chain
+
+    def latest_status(self) -> "MeasureStatus | None":
+        """The status of the latest year that has one (uses prefetched statuses)."""
+        reported = [s for s in self.statuses.all() if s.status]
+        return max(reported, key=lambda s: s.year) if reported else None
+
     def statuses_by_year(self, years) -> list[tuple[int, "MeasureStatus | None"]]:
         """(year, MeasureStatus or None) for each of `years`, from the prefetched statuses."""
         by_year = {status.year: status for status in self.statuses.all()}
@@ -463,6 +548,104 @@ class Measure(models.Model):
             if status.year == year:
                 return status
         return None
+
+    def siblings(self):
+        """The measures under the same goal and sub-goal."""
+        return Measure.objects.filter(goal_id=self.goal_id, subgoal_id=self.subgoal_id)
+
+    def set_status(
+        self, *, year, status, note="", by, expected_version, reason=None
+    ) -> "MeasureStatus":
+        """Set this measure's status for a year, made on ``expected_version`` (0: not set yet).
+
+        Raises ValidationError (bad input, keyed by field), YearLocked (a locked year and the
+        user may not correct it) or VersionConflict (someone saved since); nothing is saved then.
+        """
+        from helsefellesskap.roles import can_correct_locked_year
+
+        plan = self.goal.plan
+        note = (note or "").strip()
+        reason = (reason or "").strip()
+        errors = {}
+        if year not in plan.years:
+            errors["year"] = _("The year must be one of the plan's years (%(first)s–%(last)s).") % {
+                "first": plan.years[0],
+                "last": plan.years[-1],
+            }
+        if status not in Status.values:
+            errors["status"] = _("Choose one of the plan's statuses.")
+        if len(note) > NOTE_MAX_LENGTH:
+            errors["note"] = _("The comment may be at most %(max)s characters.") % {
+                "max": NOTE_MAX_LENGTH
+            }
+        if len(reason) > REASON_MAX_LENGTH:
+            errors["reason"] = _("The reason may be at most %(max)s characters.") % {
+                "max": REASON_MAX_LENGTH
+            }
+        if not self.is_active:
+            errors["__all__"] = _("This measure is retired; its statuses can no longer change.")
+        if errors:
+            raise ValidationError(errors)
+        if plan.is_year_locked(year):
+            if not can_correct_locked_year(by):
+                raise YearLocked(
+                    _("%(year)s is locked: SSU has adopted its revision.") % {"year": year}
+                )
+            if not reason:
+                raise ValidationError(
+                    {"reason": _("Give a reason for correcting a year that is locked.")}
+                )
+
+        mine = MeasureStatus(measure=self, year=year, status=status, note=note, updated_by=by)
+        mine._history_user = by
+        mine._change_reason = reason or None
+        with transaction.atomic():
+            if expected_version == 0:
+                try:
+                    # A savepoint, so that a concurrent first save (unique measure+year)
+                    # leaves the outer transaction usable for reading what they saved.
+                    with transaction.atomic():
+                        mine.save()
+                except IntegrityError:
+                    raise MeasureStatus.conflict_for(self, year, mine) from None
+                return mine
+            current = MeasureStatus.objects.filter(measure=self, year=year).first()
+            if (
+                current is not None
+                and current.version == expected_version
+                and (current.status, current.note) == (status, note)
+            ):
+                return current  # nothing changed: no new version, no history noise
+            if current is None or not claim_version(MeasureStatus, current.pk, expected_version):
+                raise MeasureStatus.conflict_for(self, year, mine)
+            mine.pk = current.pk
+            mine.version = expected_version + 1
+            mine.save(force_update=True)
+            return mine
+
+    def restore_version(self, history_id: int, *, by, expected_version) -> "Measure":
+        """Make an earlier version current again, as a new version (history is kept)."""
+        record = self.history.filter(history_id=history_id).first()
+        if record is None:
+            raise ValidationError(_("That version does not belong to this measure."))
+        for name in self.EDITABLE_FIELDS:
+            attname = self._meta.get_field(name).attname
+            setattr(self, attname, getattr(record, attname))
+        if (
+            self.subgoal_id
+            and not SubGoal.objects.filter(pk=self.subgoal_id, goal_id=self.goal_id).exists()
+        ):
+            self.subgoal_id = None  # the sub-goal it sat under has moved away since
+        groups = [
+            row.prioritygroup for row in record.priority_groups.select_related("prioritygroup")
+        ]
+        return self.save_edit(
+            by=by,
+            expected_version=expected_version,
+            # Machine-readable so the timeline can say it in the reader's language.
+            reason=f"{RESTORE_REASON_PREFIX}{record.history_id}",
+            priority_groups=groups,
+        )
 
 
 class MeasureStatus(models.Model):
@@ -501,6 +684,24 @@ class MeasureStatus(models.Model):
     def __str__(self):
         return f"{self.measure_id} {self.year}: {self.get_status_display() or '–'}"
 
+    @classmethod
+    def conflict_for(cls, measure, year, mine) -> VersionConflict:
+        """The conflict to report when ``mine`` was made on a stale (or forged) version."""
+        current = (
+            cls.objects.select_related("updated_by__person")
+            .filter(measure=measure, year=year)
+            .first()
+        )
+        if current is None:
+            # A version was claimed for a status nobody has set: compare with "not set".
+            return VersionConflict(None, field_changes(cls(), mine, ["status", "note"]))
+        return VersionConflict(
+            current,
+            field_changes(current, mine, ["status", "note"]),
+            changed_by=current.updated_by,
+            changed_at=current.updated_at,
+        )
+
 
 class RevisionYear(models.Model):
     """A year of the annual revision: opened by the secretariat, locked once SSU has adopted it."""
@@ -531,6 +732,18 @@ class RevisionYear(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    def lock(self, *, by) -> None:
+        """SSU has adopted the revision: its statuses become read-only for editors."""
+        if self.locked_at is None:
+            self.locked_at = timezone.now()
+            self.locked_by = by
+            self.save(update_fields=["locked_at", "locked_by"])
+
+    @classmethod
+    def open_for(cls, plan) -> "RevisionYear | None":
+        """The plan's open (not locked) revision year, the newest if several are open."""
+        return cls.objects.filter(plan=plan, locked_at__isnull=True).order_by("-year").first()
 
 
 class ReportQuerySet(RenderJobQuerySet):
@@ -603,10 +816,70 @@ class Report(RenderJob):
         scope = self.committee.slug if self.committee_id else "heile-planen"
         return f"arsrapport-{self.year}-{scope}.pdf"
 
+    def same_document(self):
+        return Report.objects.for_scope(plan=self.plan, year=self.year, committee=self.committee)
+
     def render(self) -> RenderedFile:
         from .report import render_report_pdf
 
         return render_report_pdf(plan=self.plan, year=self.year, committee=self.committee)
+
+
+class ReminderKind(models.TextChoices):
+    FIRST = "first", _("First reminder")
+    LAST = "last", _("Last reminder")
+
+
+class SentReminderQuerySet(models.QuerySet):
+    def for_user_page(self, user):
+        """The reminders a user was sent, newest first, with their revision year and committee."""
+        return (
+            self.filter(user=user)
+            .select_related("revision_year__plan", "committee")
+            .order_by("-sent_on", "-pk")
+        )
+
+
+class SentReminder(models.Model):
+    """A revision reminder e-mailed to one editor of one committee (each kind at most once)."""
+
+    revision_year = models.ForeignKey(
+        RevisionYear,
+        verbose_name=_("revision year"),
+        on_delete=models.PROTECT,
+        related_name="sent_reminders",
+    )
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.PROTECT,
+        related_name="revision_reminders",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
+    sent_on = models.DateField(_("sent on"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    email = models.EmailField(_("sent to"))
+    measures_count = models.PositiveIntegerField(_("measures without a status"))
+
+    objects = SentReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+        constraints = [
+            # A re-run of the beat task (or a second worker) cannot send a reminder twice.
+            models.UniqueConstraint(
+                fields=["revision_year", "committee", "user", "kind"],
+                name="one_reminder_of_a_kind_per_editor",
+            )
+        ]
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+
+    def __str__(self):
+        return f"{self.revision_year} {self.committee_id} {self.user_id} {self.kind}"
 
 
 class ContentVersion(models.Model):

@@ -13,10 +13,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
-from helsefellesskap.pdf import html_to_pdf_with_pages
+from helsefellesskap.pdf import html_to_pdf_with_pages, page_counter_css
 from helsefellesskap.render_jobs import RenderedFile
 
 from .charts import status_bar_svg
+from .coverage import coverage as priority_group_coverage
 from .models import (
     Committee,
     Measure,
@@ -79,6 +80,8 @@ class Report:
     changes: dict
     guidelines: list
     generated_on: date
+    # Priority-group coverage and its warnings (actionplan.coverage); whole-plan reports only.
+    coverage: object = None
 
     @property
     def summaries(self) -> list[CountsRow]:
@@ -132,6 +135,7 @@ def build_report(*, plan, year, committee=None, guidelines=guidelines_in_force) 
         changes=changes_since_last_revision(plan=plan, year=year, committee=committee),
         guidelines=guidelines(),
         generated_on=timezone.localdate(),
+        coverage=None if committee else priority_group_coverage(plan=plan, year=year),
     )
 
 
@@ -216,19 +220,6 @@ def changes_since_last_revision(*, plan, year, committee=None) -> dict:
         "added": added,
         "retired": retired,
     }
-
-
-def page_counter_css(template: str) -> str:
-    """Turn a translated "page %(page)s of %(pages)s" into a CSS `content` value."""
-    marker = "\x00"
-    text = template % {"page": f"{marker}page{marker}", "pages": f"{marker}pages{marker}"}
-    parts = []
-    for i, piece in enumerate(text.split(marker)):
-        if i % 2:
-            parts.append(f"counter({piece})")
-        elif piece:
-            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
-    return " ".join(parts)
 
 
 def render_report_html(report: Report) -> str:

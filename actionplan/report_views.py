@@ -4,12 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helsefellesskap.render_jobs import JobState
+from helsefellesskap.render_views import job_download, job_page, redirect_to_job
 from helsefellesskap.roles import editable_committee_ids, is_secretariat
 
 from . import services
@@ -66,38 +65,29 @@ def report_new(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("actionplan:reports")
-    if not created:
-        messages.info(request, _("This report is already being made; here it is."))
-    elif report.state == JobState.FAILED:
-        messages.error(request, report.error)
-    return redirect(report)
+    return redirect_to_job(
+        request,
+        report,
+        created=created,
+        already_message=_("This report is already being made; here it is."),
+    )
 
 
 @login_required
 def report_detail(request, pk):
     """One report. htmx polls this page for the state partial while the report renders."""
-    report = _get_report_for_user(request, pk)
-    template = (
-        "actionplan/reports/_report_state.html"
-        if request.htmx
-        else "actionplan/reports/detail.html"
+    return job_page(
+        request,
+        template="actionplan/reports/detail.html",
+        partial="actionplan/reports/_report_state.html",
+        context={"report": _get_report_for_user(request, pk)},
     )
-    return render(request, template, {"report": report})
 
 
 @login_required
 def report_download(request, pk):
     """The finished PDF; only a report that is done has a file to offer."""
-    report = _get_report_for_user(request, pk)
-    if not report.is_done:
-        raise Http404(_("This report has no file yet."))
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404(_("The report's file is missing.")) from missing
-    return FileResponse(
-        handle, as_attachment=True, filename=report.filename(), content_type="application/pdf"
-    )
+    return job_download(_get_report_for_user(request, pk))
 
 
 @login_required
@@ -105,7 +95,4 @@ def report_download(request, pk):
 def report_retry(request, pk):
     """Queue a failed report again (or show the one already being made for its scope)."""
     report = _get_report_for_user(request, pk)
-    report = services.report_retry(report=report, by=request.user)
-    if report.state == JobState.FAILED:
-        messages.error(request, report.error)
-    return redirect(report)
+    return redirect_to_job(request, services.report_retry(report=report, by=request.user))

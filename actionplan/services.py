@@ -1,9 +1,10 @@
 """Workflows of the action plan that cross models and have side effects."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from helsefellesskap.render_jobs import request_render, retry_render
 from helsefellesskap.roles import can_edit_committee, is_secretariat
 
 from .models import Report
@@ -26,7 +27,7 @@ def report_request(*, plan, year: int, committee=None, by) -> tuple[Report, bool
     """Ask for the annual report of a plan, year and scope; returns (report, created).
 
     If the same report is already queued or rendering, that one is returned and nothing new is
-    rendered. The database's partial unique constraint settles a race between two requests.
+    rendered (see render_jobs.request_render).
     """
     if not can_request_report(by, committee):
         raise PermissionDenied
@@ -34,45 +35,107 @@ def report_request(*, plan, year: int, committee=None, by) -> tuple[Report, bool
         raise ValidationError(_("The year must be one of the plan's years."))
     if committee is not None and not committee.goals.filter(plan=plan).exists():
         raise ValidationError(_("This committee has no goals in the plan."))
-    scope = Report.objects.for_scope(plan=plan, year=year, committee=committee)
-    with transaction.atomic():
-        running = scope.in_flight().select_for_update().first()
-        if running is not None and running.is_stuck():
-            running.fail(str(_("The renderer stopped without finishing.")))
-            running = None
-        if running is not None:
-            return running, False
-        try:
-            with transaction.atomic():
-                report = Report.objects.create(
-                    plan=plan, year=year, committee=committee, requested_by=by
-                )
-        except IntegrityError:
-            # Another request created it between our read and our insert.
-            return scope.in_flight().get(), False
-        report.enqueue()
-    report.refresh_from_db()  # the enqueue may have marked it failed (queue unreachable)
-    return report, True
+    return request_render(
+        scope=Report.objects.for_scope(plan=plan, year=year, committee=committee),
+        create=lambda: Report.objects.create(
+            plan=plan, year=year, committee=committee, requested_by=by
+        ),
+    )
 
 
 def report_retry(*, report: Report, by) -> Report:
     """Queue a failed (or stuck) report again; returns the report now in flight for its scope."""
     require_report_access(by, report)
+    return retry_render(report)
+
+
+def plan_start_next(*, plan, title: str, start_year: int, end_year: int, carry_measure_ids, by):
+    """Start the next plan period from `plan`, in one transaction; returns the new plan.
+
+    The measures in `carry_measure_ids` (active measures of `plan`) are copied into the new
+    plan under copies of their goals and sub-goals, each linked to its predecessor; their
+    statuses are not copied (the new period starts unreported). The old plan is marked ended
+    and is otherwise left as it was.
+    """
+    from helsefellesskap.roles import require_secretariat
+
+    from .models import Goal, Measure, Plan, SubGoal
+
+    require_secretariat(by)
+    try:
+        ids = {int(pk) for pk in carry_measure_ids}
+    except (TypeError, ValueError):
+        ids = None
+    if ids is None:
+        raise ValidationError(_("Only active measures of the current plan can be carried over."))
+    carried = list(
+        Measure.objects.active()
+        .in_plan(plan)
+        .filter(pk__in=ids)
+        .select_related("goal", "subgoal")
+        .prefetch_related("priority_groups")
+        .in_plan_order()
+    )
+    if len(carried) != len(ids):
+        raise ValidationError(_("Only active measures of the current plan can be carried over."))
     with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report.pk)
-        if not report.can_retry:
-            return report
-        running = (
-            Report.objects.for_scope(plan=report.plan, year=report.year, committee=report.committee)
-            .in_flight()
-            .exclude(pk=report.pk)
-            .first()
+        old = Plan.objects.select_for_update().get(pk=plan.pk)
+        if old.ended:
+            raise ValidationError(_("This plan has ended; its next period has been started."))
+        new = Plan.objects.create(
+            title=title,
+            motto=old.motto,
+            start_year=start_year,
+            end_year=end_year,
+            first_status_year=start_year,
+            introduction=old.introduction,
+            mandate=old.mandate,
+            predecessor=old,
         )
-        if running is not None and not running.is_stuck():
-            return running
-        if running is not None:
-            running.fail(str(_("The renderer stopped without finishing.")))
-        report.requeue(fresh=True)
-        report.enqueue()
-    report.refresh_from_db()
-    return report
+        goals, subgoals = {}, {}
+        for measure in carried:
+            goal = goals.get(measure.goal_id)
+            if goal is None:
+                goal = goals[measure.goal_id] = _copy(
+                    Goal,
+                    by,
+                    plan=new,
+                    committee_id=measure.goal.committee_id,
+                    text=measure.goal.text,
+                    order=measure.goal.order,
+                )
+            subgoal = None
+            if measure.subgoal_id:
+                subgoal = subgoals.get(measure.subgoal_id)
+                if subgoal is None:
+                    subgoal = subgoals[measure.subgoal_id] = _copy(
+                        SubGoal,
+                        by,
+                        goal=goal,
+                        text=measure.subgoal.text,
+                        order=measure.subgoal.order,
+                    )
+            copy = _copy(
+                Measure,
+                by,
+                goal=goal,
+                subgoal=subgoal,
+                text=measure.text,
+                responsible=measure.responsible,
+                measurement=measure.measurement,
+                notes=measure.notes,
+                order=measure.order,
+                predecessor=measure,
+            )
+            copy.priority_groups.set(measure.priority_groups.all())
+        # Only the flag changes on the old plan: its content and statuses stay as adopted.
+        Plan.objects.filter(pk=old.pk).update(ended=True)
+    return new
+
+
+def _copy(model, by, **fields):
+    """Create a row whose history record names who started the new plan."""
+    obj = model(**fields)
+    obj._history_user = by
+    obj.save()
+    return obj

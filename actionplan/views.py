@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from helsefellesskap.exports import csv_response
+from meetings.models import ActionPoint
 
 from .caching import cached_fragment, cached_value
 from .charts import status_bar_svg, status_years_svg
@@ -21,12 +22,36 @@ from .models import Committee, Goal, Measure, Plan, StatusCounts
 from .tables import PlanTable
 
 
-def _current_plan():
-    """The plan the public pages show, or 404 when none is loaded."""
-    plan = Plan.objects.current()
-    if plan is None:
+def plans_for(request) -> tuple[list[Plan], Plan | None]:
+    """Every plan (newest first) and the current one, read once per request (one query)."""
+    cached = getattr(request, "_actionplan_plans", None)
+    if cached is None:
+        plans = list(Plan.objects.order_by("-start_year", "-pk"))
+        # The same rule as PlanQuerySet.current(): the newest plan not ended, else the newest.
+        current = next((p for p in plans if not p.ended), plans[0] if plans else None)
+        cached = request._actionplan_plans = (plans, current)
+    return cached
+
+
+def plan_from_request(request, *, required=True):
+    """The plan a public page shows: the one chosen with ?plan=<pk> (an earlier plan), else
+    the current plan. 404 for an unknown plan, or when none is loaded and `required`."""
+    plans, current = plans_for(request)
+    chosen = request.GET.get("plan", "")
+    if chosen:
+        plan = next((p for p in plans if str(p.pk) == chosen), None)
+        if plan is None:
+            raise Http404(_("No such plan."))
+        return plan
+    if current is None and required:
         raise Http404(_("No plan has been loaded yet."))
-    return plan
+    return current
+
+
+def plan_query(request, plan) -> str:
+    """The query string that keeps an earlier plan chosen on links ("" for the current plan)."""
+    _plans, current = plans_for(request)
+    return "" if current is None or plan.pk == current.pk else f"plan={plan.pk}"
 
 
 def _crumbs(*trail):
@@ -45,19 +70,29 @@ def _chosen_year(request, plan) -> int:
 
 def overview(request):
     """The plan's front page: every committee with its status distribution for a year."""
-    plan = Plan.objects.current()
+    plan = plan_from_request(request, required=False)
     if plan is None:
         return render(request, "actionplan/overview.html", {"plan": None})
     year = _chosen_year(request, plan)
+    query = plan_query(request, plan)
     status_html = cached_fragment(
         "overview-status",
         plan.pk,
         year,
+        query,
         render=lambda: render_to_string(
-            "actionplan/_overview_status.html", _overview_status(plan, year), request=request
+            "actionplan/_overview_status.html",
+            {**_overview_status(plan, year), "plan_query": query},
+            request=request,
         ),
     )
-    context = {"plan": plan, "year": year, "status_html": status_html, "breadcrumbs": _crumbs()}
+    context = {
+        "plan": plan,
+        "year": year,
+        "status_html": status_html,
+        "breadcrumbs": _crumbs(),
+        "plan_query": query,
+    }
     return render(request, "actionplan/overview.html", context)
 
 
@@ -93,7 +128,7 @@ def _overview_status(plan, year) -> dict:
 
 def committee_detail(request, slug):
     """One committee: its people, then goals, sub-goals and measures with yearly statuses."""
-    plan = _current_plan()
+    plan = plan_from_request(request)
     committee = get_object_or_404(
         Committee.objects.select_related("leader", "deputy", "secretary"), slug=slug
     )
@@ -122,6 +157,8 @@ def committee_detail(request, slug):
             title=_("Status per year for %(committee)s") % {"committee": committee.short_name},
         ),
         "counts_by_year": by_year,
+        "action_points": ActionPoint.objects.open_for_committee(committee).visible_to(request.user),
+        "plan_query": plan_query(request, plan),
         "breadcrumbs": _crumbs((committee.short_name, None)),
     }
     return render(request, "actionplan/committee_detail.html", context)
@@ -136,7 +173,7 @@ class PlanTableView(SingleTableMixin, FilterView):
     table_pagination = {"per_page": 50}
 
     def dispatch(self, request, *args, **kwargs):
-        self.plan = _current_plan()
+        self.plan = plan_from_request(request)
         self.default_year = self.plan.default_year()
         return super().dispatch(request, *args, **kwargs)
 
@@ -177,6 +214,7 @@ class PlanTableView(SingleTableMixin, FilterView):
         vary_on = sorted((name, query.getlist(name)) for name in query)
         context.update(
             plan=self.plan,
+            plan_query=plan_query(self.request, self.plan),
             default_year=self.default_year,
             results_html=cached_fragment(
                 "plan-table", self.plan.pk, vary_on, render=self.render_results
@@ -195,8 +233,10 @@ class PlanTableView(SingleTableMixin, FilterView):
         query.pop("_export", None)
         suffix = f"?{query.urlencode()}" if query else ""
         context = {
+            "plan": self.plan,
             "filter": self.filterset,
             "table": self.get_table(**self.get_table_kwargs()),
+            "plan_query": plan_query(self.request, self.plan),
             "csv_url": reverse("actionplan:table_csv") + suffix,
             "xlsx_url": reverse("actionplan:table_xlsx") + suffix,
         }
@@ -222,6 +262,7 @@ def measure_detail(request, pk):
         "measure": measure,
         "committee": committee,
         "year_cells": measure.statuses_by_year(years),
+        "action_points": ActionPoint.objects.for_measure(measure).visible_to(request.user),
         "breadcrumbs": _crumbs(
             (committee.short_name, committee.get_absolute_url()),
             (Truncator(measure.text).chars(60), None),

@@ -58,6 +58,19 @@ def render_html(html: str):
     return HTML(string=html, base_url="file:///", url_fetcher=_static_only_url_fetcher()).render()
 
 
+def page_counter_css(template: str) -> str:
+    """Turn a translated "page %(page)s of %(pages)s" into a CSS `content` value."""
+    marker = "\x00"
+    text = template % {"page": f"{marker}page{marker}", "pages": f"{marker}pages{marker}"}
+    parts = []
+    for i, piece in enumerate(text.split(marker)):
+        if i % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(parts)
+
+
 # Tagged PDF for screen readers: WeasyPrint's PDF/UA-1 variant (structure tags, language, title).
 ACCESSIBLE_PDF = {"pdf_variant": "pdf/ua-1"}
 

@@ -1,10 +1,12 @@
 """Files rendered in the background: a database row plus a FileField, filled in by a worker.
 
 Any document the portal renders asynchronously (the annual report, meeting minutes) is a concrete
-subclass of `RenderJob` that implements `render()` and `filename()`, plus a one-line Celery task
-that calls `run_render_job(task, Model, pk)`. The row is created first and the page polls it; the
-worker claims it, renders, and records the outcome. A half-written file is never offered: the row
-only points at a file once all of its bytes are stored, in the same update that marks it done.
+subclass of `RenderJob` that implements `render()`, `filename()` and `same_document()`, plus a
+one-line Celery task that calls `run_render_job(task, Model, pk)`. `request_render()` and
+`retry_render()` are the double-request guard every job shares; `render_views` has the pages.
+The row is created first and the page polls it; the worker claims it, renders, and records the
+outcome. A half-written file is never offered: the row only points at a file once all of its
+bytes are stored, in the same update that marks it done.
 """
 
 import logging
@@ -14,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -31,6 +33,15 @@ RENDER_MAX_RETRIES = 3
 # A render killed at the hard limit is redelivered (acks_late); stop after this many attempts so
 # a document too big to finish does not loop forever.
 RENDER_MAX_ATTEMPTS = RENDER_MAX_RETRIES + 2
+
+# What every render task is declared with: the row is claimed again if a worker dies mid-render.
+RENDER_TASK_OPTIONS = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": RENDER_SOFT_TIME_LIMIT,
+    "time_limit": RENDER_HARD_TIME_LIMIT,
+}
 
 # Failures worth trying again on their own: the database or the file store blinked.
 TRANSIENT_ERRORS = (DatabaseError, ConnectionError, TimeoutError)
@@ -117,6 +128,10 @@ class RenderJob(models.Model):
 
     def filename(self) -> str:
         """The file's download name."""
+        raise NotImplementedError
+
+    def same_document(self) -> models.QuerySet:
+        """Every job of the same document as this one: the double-request guard's scope."""
         raise NotImplementedError
 
     # --- State as people see it.
@@ -240,6 +255,49 @@ class RenderJob(models.Model):
             # same to the person waiting: the queue is down.
             logger.exception("Could not enqueue %s %s", type(self).__name__, self.pk)
             self.fail(str(_("The task queue could not be reached. Try again in a few minutes.")))
+
+
+def request_render(*, scope: models.QuerySet, create):
+    """Ask for a document; returns (job, created).
+
+    `scope` holds the jobs of the same document, `create()` makes the new row. If one is already
+    queued or rendering it is returned and nothing new is rendered; a stuck one is failed and
+    replaced. A partial unique constraint on the model settles a race between two requests.
+    """
+    with transaction.atomic():
+        running = scope.in_flight().select_for_update().first()
+        if running is not None and running.is_stuck():
+            running.fail(str(_("The renderer stopped without finishing.")))
+            running = None
+        if running is not None:
+            return running, False
+        try:
+            with transaction.atomic():
+                job = create()
+        except IntegrityError:
+            # Another request created it between our read and our insert.
+            return scope.in_flight().get(), False
+        job.enqueue()
+    job.refresh_from_db()  # the enqueue may have marked it failed (queue unreachable)
+    return job, True
+
+
+def retry_render(job):
+    """Queue a failed (or stuck) job again; returns the job now in flight for its document."""
+    model = type(job)
+    with transaction.atomic():
+        job = model.objects.select_for_update().get(pk=job.pk)
+        if not job.can_retry:
+            return job
+        running = job.same_document().in_flight().exclude(pk=job.pk).first()
+        if running is not None and not running.is_stuck():
+            return running
+        if running is not None:
+            running.fail(str(_("The renderer stopped without finishing.")))
+        job.requeue(fresh=True)
+        job.enqueue()
+    job.refresh_from_db()
+    return job
 
 
 def run_render_job(task, model, pk) -> None:

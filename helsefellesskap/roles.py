@@ -38,9 +38,14 @@ def editable_committee_ids(user) -> set[int]:
 
 def can_edit_committee(user, committee) -> bool:
     """May this user edit the given committee's goals, measures and statuses?"""
+    return can_edit_committee_id(user, committee.pk if committee is not None else None)
+
+
+def can_edit_committee_id(user, committee_id) -> bool:
+    """can_edit_committee by id, for pages of many rows that have only the id at hand."""
     if is_secretariat(user):
         return True
-    return committee is not None and committee.pk in editable_committee_ids(user)
+    return committee_id is not None and committee_id in editable_committee_ids(user)
 
 
 def require_committee_editor(user, committee) -> None:
@@ -53,6 +58,21 @@ def require_secretariat(user) -> None:
     """Raise PermissionDenied unless the user is in the secretariat."""
     if not is_secretariat(user):
         raise PermissionDenied
+
+
+def can_correct_locked_year(user) -> bool:
+    """May this user correct a status in a year whose revision SSU has adopted (with a reason)?"""
+    return is_secretariat(user)
+
+
+def can_restore(user) -> bool:
+    """May this user bring back retired plan content or restore an earlier version?"""
+    return is_secretariat(user)
+
+
+def can_manage_committees(user) -> bool:
+    """May this user appoint and remove committee editors and run the revision cycle?"""
+    return is_secretariat(user)
 
 
 def can_edit_guideline(user, guideline) -> bool:
@@ -103,3 +123,13 @@ def require_meeting_organiser(user, meeting_or_committee=None) -> None:
     """Raise PermissionDenied unless the user may organise the meeting."""
     if not can_organise_meeting(user, meeting_or_committee):
         raise PermissionDenied
+
+
+def can_export_minutes(user, meeting) -> bool:
+    """May this user have a meeting's minutes made into a PDF (and fetch it)?
+
+    Any logged-in user for a public meeting; for a non-public one only those who organise it.
+    """
+    if not user.is_authenticated:
+        return False
+    return meeting.is_public or can_organise_meeting(user, meeting)

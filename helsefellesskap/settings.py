@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,9 +29,25 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    """Read an integer from the environment."""
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
 DEBUG = env_bool("DEBUG", default=False)
-# The fallback key is for development and tests only; production sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-development-key-only-for-local-use"
+# Production is declared, not guessed: an explicit DEBUG=0 (as .env.example sets) turns on the
+# secure defaults below. With DEBUG unset (tests, a fresh checkout) they stay off, so the test
+# client and a local server work over plain HTTP. `check --deploy` catches a forgotten DEBUG=0,
+# and the container runs that check before it starts.
+PRODUCTION = "DEBUG" in os.environ and not DEBUG
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0.")
+    # For development and tests only.
+    SECRET_KEY = "insecure-development-key-only-for-local-use"  # noqa: S105
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -47,6 +65,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "helsefellesskap",
     "actionplan",
     "meetings",
@@ -55,17 +77,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every request past the static files is logged with its outcome, timing and an id.
+    "helsefellesskap.middleware.RequestLogMiddleware",
+    # A database outage answers 503 with a friendly page instead of a 500.
+    "helsefellesskap.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has the user given a second factor in this session?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "helsefellesskap.twofactor.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "helsefellesskap.urls"
@@ -109,7 +139,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# After log-in: editors land on their committees, the secretariat on the revision board.
+LOGIN_REDIRECT_URL = "actionplan:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
 # Login throttling (django-axes): lock a username+address after repeated failures.
@@ -117,6 +148,63 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind reverse proxies the client's address is in X-Forwarded-For: TRUSTED_PROXY_COUNT says
+# how many proxies append to it, so a client cannot claim another address. Throttling and the
+# logs use the same address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "helsefellesskap.middleware.client_ip"
+
+# Two-factor log-in (helsefellesskap/twofactor.py): the name authenticator apps show, and the
+# paths that need a second factor besides views decorated with two_factor_required. Enforced
+# (production's default), a user who needs a second factor uses no page outside the exempt
+# ones (log-in, the code pages, language) until the code is given.
+OTP_TOTP_ISSUER = "Helsefellesskap Møre og Romsdal"
+TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", default=PRODUCTION)
+TWO_FACTOR_PROTECTED_PATHS = ["/admin/"]
+TWO_FACTOR_EXEMPT_PATHS = ["/admin/logout/", "/accounts/", "/i18n/", "/healthz", "/static/"]
+RECOVERY_CODE_COUNT = 10
+
+# --- Security. Production defaults are secure; each can be changed through the environment.
+# Sessions suit shared office computers: a working day at most, gone when the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# The container health check calls /healthz over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+# The header alone enrols nothing: a domain enters browsers' preload lists only when submitted.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+# Behind a TLS-terminating proxy: "HTTP_X_FORWARDED_PROTO,https". Only set it when the proxy
+# overwrites that header, or a client could claim HTTPS.
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) if len(_proxy_ssl_header) == 2 else None
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp 4): our own files only, no inline script or style;
+# JavaScript lives in static files. data: images are for small inline icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # --- Language: nynorsk first, bokmål and English selectable.
 LANGUAGE_CODE = "nn"
@@ -152,7 +240,14 @@ STORAGES = {
 MEETING_ATTACHMENT_MAX_BYTES = int(os.environ.get("MEETING_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# For EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (reminders to committees).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@helsefellesskap.local")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # The portal's public address, for links in e-mails sent without a request (Celery tasks).
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -184,14 +279,28 @@ CACHES = {
     )
 }
 
+# --- Logging: one JSON object a line in production (for the log collector), plain text in
+# development. Events carry their fields as `extra=` (see helsefellesskap/logging.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"()": "helsefellesskap.logging.PlainFormatter"},
+        "json": {"()": "helsefellesskap.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+        # Our request log replaces Django's and runserver's per-request lines.
+        "django.server": {"level": "ERROR"},
+    },
 }
+
+# How long /healthz waits for the broker before calling it down (seconds).
+HEALTHZ_BROKER_TIMEOUT = float(os.environ.get("HEALTHZ_BROKER_TIMEOUT", "2"))
 
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 
@@ -204,9 +313,18 @@ GUIDELINE_ATTACHMENT_MAX_BYTES = int(
 GUIDELINE_REVIEW_REMINDER_INTERVAL_DAYS = int(
     os.environ.get("GUIDELINE_REVIEW_REMINDER_INTERVAL_DAYS", "7")
 )
+# --- Revision reminders: the open revision year's editors are e-mailed the measures still
+# without a status, a first time this many days before the deadline and a last time this many.
+REMINDER_FIRST_DAYS_BEFORE = int(os.environ.get("REMINDER_FIRST_DAYS_BEFORE", "14"))
+REMINDER_LAST_DAYS_BEFORE = int(os.environ.get("REMINDER_LAST_DAYS_BEFORE", "2"))
+
 CELERY_BEAT_SCHEDULE = {
     "guideline-review-reminders": {
         "task": "guidelines.tasks.send_review_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "revision-reminders": {
+        "task": "actionplan.tasks.send_revision_reminders",
+        "schedule": crontab(hour=7, minute=15),
     },
 }

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actionplan.models import Committee, Measure, Person
+from helsefellesskap.render_jobs import IN_FLIGHT, RenderedFile, RenderJob, RenderJobQuerySet
+from helsefellesskap.text import norwegian_slug
 
 # Meetings happen in Møre og Romsdal: times are wall-clock times there, whatever the server's zone.
 OSLO = ZoneInfo("Europe/Oslo")
@@ -374,6 +376,15 @@ class MeetingQuerySet(models.QuerySet):
     def for_list(self):
         """Join what a meeting list shows beside a meeting."""
         return self.select_related("series", "committee")
+
+    def with_agenda_and_action_points(self):
+        """Join what a meeting's page and its minutes show: agenda and action points."""
+        return self.for_list().prefetch_related(
+            models.Prefetch(
+                "agenda_items", queryset=AgendaItem.objects.select_related("presenter")
+            ),
+            models.Prefetch("action_points", queryset=ActionPoint.objects.for_list()),
+        )
 
     def newest_first(self):
         """Dated meetings newest first; meetings whose date is unknown last."""
@@ -741,3 +752,55 @@ class ActionPoint(models.Model):
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.is_open and self.due_date is not None and self.due_date < today
+
+
+class MinutesExportQuerySet(RenderJobQuerySet):
+    def for_meeting(self, meeting):
+        """The exports of one meeting, newest first."""
+        return self.filter(meeting=meeting)
+
+
+class MinutesExport(RenderJob):
+    """A meeting's agenda, minutes and action points as a PDF, rendered by a worker."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        # An export is derived from the meeting: it goes when the meeting does.
+        on_delete=models.CASCADE,
+        related_name="minutes_exports",
+    )
+
+    objects = MinutesExportQuerySet.as_manager()
+    task_name = "meetings.tasks.render_minutes"
+
+    class Meta(RenderJob.Meta):
+        verbose_name = _("minutes as PDF")
+        verbose_name_plural = _("minutes as PDF")
+        constraints = [
+            # The double-request guard, enforced by the database: one export of a meeting in
+            # flight at a time.
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(state__in=IN_FLIGHT),
+                name="one_minutes_export_in_flight_per_meeting",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} (PDF)"
+
+    def get_absolute_url(self):
+        return reverse("meetings:minutes_export", args=[self.pk])
+
+    def filename(self) -> str:
+        day = self.meeting.date.isoformat() if self.meeting.date else "utan-dato"
+        return f"referat-{day}-{norwegian_slug(self.meeting.title)[:60] or self.meeting_id}.pdf"
+
+    def same_document(self):
+        return MinutesExport.objects.for_meeting(self.meeting_id)
+
+    def render(self) -> RenderedFile:
+        from .minutes_pdf import render_minutes_pdf
+
+        return render_minutes_pdf(self.meeting)

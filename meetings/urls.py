@@ -22,6 +22,15 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path("attachments/<int:pk>/withdraw/", views.attachment_withdraw, name="attachment_withdraw"),
+    # The minutes as PDF: ask for it, its state (polled by htmx), its file, a retry.
+    path("<int:pk>/minutes-pdf/", views.minutes_export_new, name="minutes_export_new"),
+    path("minutes-pdf/<int:pk>/", views.minutes_export, name="minutes_export"),
+    path(
+        "minutes-pdf/<int:pk>/download/",
+        views.minutes_export_download,
+        name="minutes_export_download",
+    ),
+    path("minutes-pdf/<int:pk>/retry/", views.minutes_export_retry, name="minutes_export_retry"),
     # Action points.
     path("action-points/", views.action_point_list, name="action_points"),
     path("<int:pk>/action-points/new/", views.action_point_create, name="action_point_create"),

@@ -19,9 +19,14 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from actionplan.models import Committee
-from helsefellesskap.roles import can_organise_meeting, require_meeting_organiser
+from helsefellesskap.render_views import job_download, job_page, redirect_to_job
+from helsefellesskap.roles import (
+    can_export_minutes,
+    can_organise_meeting,
+    require_meeting_organiser,
+)
 
-from . import ical
+from . import ical, services
 from .filters import ActionPointFilter
 from .forms import (
     ActionPointForm,
@@ -33,7 +38,7 @@ from .forms import (
     SeriesExceptionForm,
     agenda_formset_class,
 )
-from .models import ActionPoint, AgendaItem, Attachment, Meeting, MeetingSeries
+from .models import ActionPoint, AgendaItem, Attachment, Meeting, MeetingSeries, MinutesExport
 from .prefill import draft_agenda
 from .schedule import entries_between, month_grid
 from .tables import ActionPointTable
@@ -56,6 +61,27 @@ def _get_meeting_for_organiser(request, pk) -> Meeting:
     meeting = get_object_or_404(Meeting.objects.select_related("committee", "series"), pk=pk)
     require_meeting_organiser(request.user, meeting)
     return meeting
+
+
+def _get_meeting_for_exporter(request, pk) -> Meeting:
+    """The meeting if this user may export its minutes; 404 otherwise, as for readers."""
+    meeting = get_object_or_404(Meeting.objects.select_related("committee", "series"), pk=pk)
+    if not can_export_minutes(request.user, meeting):
+        raise Http404
+    return meeting
+
+
+def _get_minutes_export_for_user(request, pk) -> MinutesExport:
+    """An export of a meeting's minutes, for those who may export that meeting's minutes."""
+    export = get_object_or_404(
+        MinutesExport.objects.select_related(
+            "meeting__committee", "meeting__series", "requested_by"
+        ),
+        pk=pk,
+    )
+    if not can_export_minutes(request.user, export.meeting):
+        raise Http404
+    return export
 
 
 def _get_series_for_organiser(request, pk) -> MeetingSeries:
@@ -142,10 +168,8 @@ def meeting_detail(request, pk):
     meeting = _get_meeting_for_reader(
         request,
         pk,
-        Meeting.objects.for_list().prefetch_related(
-            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("presenter")),
+        Meeting.objects.with_agenda_and_action_points().prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.filter(withdrawn=False)),
-            Prefetch("action_points", queryset=ActionPoint.objects.for_list()),
         ),
     )
     can_organise = can_organise_meeting(request.user, meeting)
@@ -155,6 +179,7 @@ def meeting_detail(request, pk):
         {
             "meeting": meeting,
             "can_organise": can_organise,
+            "can_export_minutes": can_export_minutes(request.user, meeting),
             "breadcrumbs": _crumbs(
                 (_("All meetings"), reverse("meetings:meeting_list")), (meeting.title, None)
             ),
@@ -162,6 +187,54 @@ def meeting_detail(request, pk):
             "today": timezone.localdate(),
         },
     )
+
+
+# --- Minutes as PDF, made by the worker like the annual report.
+
+
+@login_required
+@require_POST
+def minutes_export_new(request, pk):
+    """Ask for the meeting's minutes as PDF; returns at once to the export's page."""
+    meeting = _get_meeting_for_exporter(request, pk)
+    export, created = services.minutes_export_request(meeting=meeting, by=request.user)
+    return redirect_to_job(
+        request,
+        export,
+        created=created,
+        already_message=_("These minutes are already being made into a PDF; here they are."),
+    )
+
+
+@login_required
+def minutes_export(request, pk):
+    """One export. htmx polls this page for the state partial while the PDF is made."""
+    export = _get_minutes_export_for_user(request, pk)
+    return job_page(
+        request,
+        template="meetings/minutes_export.html",
+        partial="meetings/_minutes_export_state.html",
+        context={
+            "export": export,
+            "meeting": export.meeting,
+            "breadcrumbs": _crumbs(
+                (export.meeting.title, export.meeting.get_absolute_url()),
+                (_("Minutes as PDF"), None),
+            ),
+        },
+    )
+
+
+@login_required
+def minutes_export_download(request, pk):
+    return job_download(_get_minutes_export_for_user(request, pk))
+
+
+@login_required
+@require_POST
+def minutes_export_retry(request, pk):
+    export = _get_minutes_export_for_user(request, pk)
+    return redirect_to_job(request, services.minutes_export_retry(export=export, by=request.user))
 
 
 # --- Meetings: create and edit, with the agenda as a formset.

@@ -46,6 +46,9 @@ def _missing_service(marker: str) -> str | None:
 
 SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser")
 
+# The real hasher is slow by design; tests make many users and are not about hashing.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 def pytest_collection_modifyitems(config, items):
     required = os.environ.get("REQUIRE_SERVICES") == "1"

@@ -127,6 +127,41 @@ def make_report(plan, year=2024, *, committee=None, by=None, **fields):
     )
 
 
+def make_revision_year(plan, year, *, locked=False, by=None, deadline=None):
+    """An opened (and optionally locked) revision year."""
+    revision = plan.open_revision(year, by=by, deadline=deadline)
+    if locked:
+        revision.lock(by=by)
+    return revision
+
+
+def make_editor_world():
+    """Committee A (Alice edits it) and committee B, each with a goal, sub-goal and measure."""
+    from types import SimpleNamespace
+
+    plan = make_plan()
+    alice = make_user("alice", first_name="Alice", last_name="Aasen")
+    make_person("Alice Aasen", user=alice)
+    committee_a = make_committee("Utval A", slug="utval-a", editors=[alice])
+    committee_b = make_committee("Utval B", slug="utval-b")
+    goal_a = make_goal(plan, committee_a, order=10)
+    goal_b = make_goal(plan, committee_b, order=10)
+    subgoal_a = make_subgoal(goal_a, order=10)
+    subgoal_b = make_subgoal(goal_b, order=10)
+    return SimpleNamespace(
+        plan=plan,
+        alice=alice,
+        committee_a=committee_a,
+        committee_b=committee_b,
+        goal_a=goal_a,
+        goal_b=goal_b,
+        subgoal_a=subgoal_a,
+        subgoal_b=subgoal_b,
+        measure_a=make_measure(goal_a, "Tiltak A", subgoal=subgoal_a, order=10),
+        measure_b=make_measure(goal_b, "Tiltak B", subgoal=subgoal_b, order=10),
+    )
+
+
 def make_guideline(title=None, *, body="", committee=None, priority_groups=(), by=None, **fields):
     """A guideline with its text published as version 1."""
     from guidelines.models import Guideline
@@ -188,3 +223,29 @@ def make_series_change(series, original_date, *, moved_to=None, **fields):
         new_start=moved_to,
         **fields,
     )
+
+
+def make_totp_device(user, *, confirmed=True):
+    """An authenticator app for the user (django-otp TOTP device)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=confirmed)
+
+
+def current_totp(device) -> str:
+    """The 6-digit code the user's authenticator app shows now."""
+    from django_otp.oath import totp
+
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{code:0{device.digits}d}"
+
+
+def log_in_with_two_factor(client, user):
+    """Log in with password and authenticator code, as a person would (device made if needed)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or make_totp_device(user)
+    client.force_login(user)
+    response = client.post("/accounts/two-factor/verify/", {"token": current_totp(device)})
+    assert response.status_code == 302, "the authenticator code was refused"
+    return device

@@ -36,9 +36,3 @@ def guideline_a(committee_a):
         body="# Føremål\n\nAvklare ansvar før innlegging.\n\n# Tiltak\n\n- Ring vakthavande\n",
         committee=committee_a,
     )
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Users are made in almost every test here; the real hasher is slow by design.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

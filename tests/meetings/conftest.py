@@ -23,9 +23,3 @@ def committee_b(db):
 def charlie(db):
     """Charlie: logged in, no rights."""
     return make_user("charlie")
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """These tests log in with force_login: the slow default hasher only costs time here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

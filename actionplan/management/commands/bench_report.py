@@ -161,7 +161,7 @@ class Command(BaseCommand):
         m = results["machine"]
         lines = [
             START,
-            "## Annual report (PDF)",
+            "### Figures (written by `bench_report`)",
             "",
             f"`python manage.py bench_report` on {m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB "
             f"RAM, Python {m['python']}, {m['database']}; load average at the start "

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actionplan', '0002_report_archive'),
+        ('actionplan', '0003_reminders_language_and_sent_reminders'),
     ]
 
     operations = [

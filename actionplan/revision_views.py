@@ -1,0 +1,162 @@
+"""The annual revision: the secretariat's board and year controls, the editors' dashboard,
+and the secretariat's page for appointing committee editors."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from helsefellesskap.roles import editable_committee_ids, is_secretariat, require_secretariat
+
+from .access import get_committee_for_secretariat
+from .forms import AppointEditorForm, LinkPersonForm, OpenRevisionForm, add_model_errors
+from .models import Committee, Plan, RevisionYear
+from .progress import committee_progress
+
+
+def _revision_context(request, committees) -> dict:
+    """The plan, the chosen year (?year=, else the open revision year), and the progress."""
+    plan = Plan.objects.current()
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and int(year) in plan.years else plan.default_year()
+    return {
+        "plan": plan,
+        "year": year,
+        "revision": plan.revision_years.filter(year=year).first(),
+        "progress": committee_progress(plan, year, committees),
+    }
+
+
+@login_required
+def dashboard(request):
+    """Where log-in lands: the secretariat's board, an editor's own committees, or home."""
+    if is_secretariat(request.user):
+        return redirect("actionplan:revision_board")
+    ids = editable_committee_ids(request.user)
+    if not ids:
+        return redirect("home")
+    context = _revision_context(request, Committee.objects.filter(pk__in=ids))
+    return TemplateResponse(request, "actionplan/dashboard.html", context)
+
+
+@login_required
+def revision_board(request, form=None, status=200):
+    """Every committee's reporting for the revision year, and the controls to open and lock."""
+    require_secretariat(request.user)
+    context = _revision_context(request, Committee.objects.all())
+    context["revisions"] = context["plan"].revision_years.all()
+    context["open_form"] = form or OpenRevisionForm(plan=context["plan"])
+    return TemplateResponse(request, "actionplan/revision_board.html", context, status=status)
+
+
+@login_required
+@require_POST
+def revision_open(request):
+    """Open the annual revision for a year."""
+    require_secretariat(request.user)
+    plan = Plan.objects.current()
+    form = OpenRevisionForm(request.POST, plan=plan)
+    if form.is_valid():
+        try:
+            revision = plan.open_revision(
+                form.cleaned_data["year"], by=request.user, deadline=form.cleaned_data["deadline"]
+            )
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(
+                request, _("The revision of %(year)s is open.") % {"year": revision.year}
+            )
+            return redirect(f"{_board_url()}?year={revision.year}")
+    return revision_board(request, form=form, status=400)
+
+
+@login_required
+@require_POST
+def revision_lock(request, year):
+    """SSU has adopted the revision: lock the year's statuses."""
+    require_secretariat(request.user)
+    plan = Plan.objects.current()
+    revision = get_object_or_404(RevisionYear, plan=plan, year=year)
+    revision.lock(by=request.user)
+    messages.success(
+        request,
+        _("%(year)s is locked. Its statuses are now read-only for editors.") % {"year": year},
+    )
+    return redirect(f"{_board_url()}?year={year}")
+
+
+def _board_url():
+    from django.urls import reverse
+
+    return reverse("actionplan:revision_board")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_editors(request, slug):
+    """The secretariat appoints and removes a committee's editors."""
+    committee = get_committee_for_secretariat(request, slug)
+    form = AppointEditorForm(request.POST or None, committee=committee)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.cleaned_data["user"]
+            committee.editors.add(user)
+            messages.success(
+                request, _("%(name)s is now an editor.") % {"name": user.get_full_name() or user}
+            )
+            return redirect("actionplan:committee_editors", slug=committee.slug)
+        status = 400
+    context = {
+        "committee": committee,
+        "form": form,
+        "editors": committee.editors.select_related("person").order_by("first_name", "username"),
+        "leaders": [
+            (role, label, person, LinkPersonForm(person=person, prefix=role))
+            for role, label, person in _leaders(committee)
+        ],
+    }
+    return TemplateResponse(request, "actionplan/committee_editors.html", context, status=status)
+
+
+@login_required
+@require_POST
+def committee_editor_remove(request, slug, user_id):
+    """Remove an appointed editor (a leader's or deputy's right follows their role instead)."""
+    committee = get_committee_for_secretariat(request, slug)
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    committee.editors.remove(user)
+    messages.success(
+        request, _("%(name)s is no longer an editor.") % {"name": user.get_full_name() or user}
+    )
+    return redirect("actionplan:committee_editors", slug=committee.slug)
+
+
+def _leaders(committee):
+    """(role, label, person) of the committee's leader and deputy, where registered."""
+    rows = [("leader", _("Leader"), committee.leader), ("deputy", _("Deputy"), committee.deputy)]
+    return [row for row in rows if row[2] is not None]
+
+
+@login_required
+@require_POST
+def committee_person_link(request, slug, role):
+    """Link the leader's or deputy's person to a user account: that user becomes an editor."""
+    committee = get_committee_for_secretariat(request, slug)
+    person = {r: p for r, _label, p in _leaders(committee)}.get(role)
+    if person is None:
+        raise Http404
+    form = LinkPersonForm(request.POST, person=person, prefix=role)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("user", [])))
+        return redirect("actionplan:committee_editors", slug=committee.slug)
+    person.user = form.cleaned_data["user"]
+    person.save(update_fields=["user"])
+    messages.success(request, _("Saved the user account of %(name)s.") % {"name": person.name})
+    return redirect("actionplan:committee_editors", slug=committee.slug)

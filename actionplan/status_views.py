@@ -1,0 +1,229 @@
+"""Setting a measure's yearly status in place (htmx) or on its own page (without JavaScript),
+and the committee's "report the year" page that saves every measure in one submit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from helsefellesskap.roles import can_correct_locked_year
+
+from .access import get_committee_for_editor, get_measure_for_editor
+from .forms import ReportReasonForm, StatusForm, add_model_errors, status_row_formset
+from .models import Measure, Plan
+from .partials import safe_next, status_cell_context, status_form_context
+from .versioning import VersionConflict, YearLocked
+
+
+@require_GET
+def status_cell(request, pk, year):
+    """The status cell of one measure and year (what htmx swaps back on "Cancel")."""
+    measure = get_object_or_404(
+        Measure.objects.select_related("goal__plan", "goal__committee"), pk=pk
+    )
+    next_url = safe_next(request, measure.get_absolute_url())
+    context = status_cell_context(request=request, measure=measure, year=year, next_url=next_url)
+    return render(request, "actionplan/_status_edit_cell.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def status_update(request, pk, year):
+    """Set a measure's status for a year: the htmx fragment or a page of its own."""
+    measure = get_measure_for_editor(request, pk)
+    plan = measure.goal.plan
+    if year not in plan.years:
+        return HttpResponseBadRequest(_("The year must be one of the plan's years."))
+    default_next = measure.get_absolute_url()
+    next_url = safe_next(request, default_next)
+    template = "actionplan/_status_form.html" if request.htmx else "actionplan/status_edit.html"
+
+    if request.method == "GET":
+        context = status_form_context(
+            request=request, measure=measure, year=year, next_url=next_url
+        )
+        return render(request, template, context)
+
+    # A mutable copy, so a conflict can move the form onto the saved version (see below).
+    form = StatusForm(request.POST.copy())
+    conflict, code = None, 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            measure.set_status(
+                year=year,
+                status=data["status"],
+                note=data["note"],
+                by=request.user,
+                expected_version=data["version"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            add_model_errors(form, error)
+        except YearLocked as error:
+            form.add_error(None, str(error))
+            code = 403
+        except VersionConflict as error:
+            conflict, code = error, 409
+            _rebase(form, error)
+        else:
+            return _saved(request, measure, year, next_url)
+    context = status_form_context(
+        request=request, measure=measure, year=year, form=form, conflict=conflict, next_url=next_url
+    )
+    return render(request, template, context, status=code)
+
+
+def _rebase(form, conflict) -> None:
+    """Keep what the editor typed but base it on the saved version: a deliberate second save,
+    made after reading what the other person changed, then goes through."""
+    form.data[form.add_prefix("version")] = str(conflict.current_version)
+
+
+def _saved(request, measure, year, next_url):
+    measure = Measure.objects.select_related("goal__plan", "goal__committee").get(pk=measure.pk)
+    if request.htmx:
+        context = status_cell_context(
+            request=request, measure=measure, year=year, next_url=next_url, saved=True
+        )
+        return render(request, "actionplan/_status_edit_cell.html", context)
+    messages.success(
+        request,
+        _("Status for %(year)s saved: %(status)s.")
+        % {"year": year, "status": measure.status_for(year).get_status_display()},
+    )
+    return redirect(next_url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_year(request, slug, year):
+    """Report one year for all of a committee's measures, saved together or not at all."""
+    committee = get_committee_for_editor(request, slug)
+    plan = Plan.objects.current()
+    if plan is None or year not in plan.years:
+        return HttpResponseBadRequest(_("The year must be one of the plan's years."))
+    measures = list(
+        Measure.objects.active()
+        .in_plan(plan)
+        .filter(goal__committee=committee)
+        .select_related("goal", "subgoal")
+        .prefetch_related("statuses")
+        .in_plan_order()
+    )
+    locked = year in plan.locked_years
+    if locked and not can_correct_locked_year(request.user):
+        messages.error(
+            request, _("%(year)s is locked: SSU has adopted its revision.") % {"year": year}
+        )
+        return _render_report(request, committee, plan, year, measures, None, None, status=403)
+
+    data = request.POST.copy() if request.method == "POST" else None
+    formset = status_row_formset(measures=measures, year=year, data=data)
+    reason_form = ReportReasonForm(data)
+    if request.method == "GET":
+        return _render_report(request, committee, plan, year, measures, formset, reason_form)
+
+    code = 400
+    if formset.is_valid() and reason_form.is_valid():
+        reason = reason_form.cleaned_data["reason"]
+        try:
+            saved = _save_report(formset, year=year, by=request.user, reason=reason)
+        except _ReportRefused as refused:
+            code = refused.code
+        else:
+            messages.success(
+                request,
+                _("Saved %(count)s statuses for %(year)s.") % {"count": saved, "year": year}
+                if saved
+                else _("Nothing to save: no status was changed."),
+            )
+            return redirect("actionplan:report_year", slug=committee.slug, year=year)
+    return _render_report(
+        request, committee, plan, year, measures, formset, reason_form, status=code
+    )
+
+
+class _ReportRefused(Exception):
+    """At least one row could not be saved; the whole report is rolled back."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def _save_report(formset, *, year, by, reason) -> int:
+    """Save every changed row in one transaction; any refused row rolls all of them back."""
+    code = None
+    saved = 0
+    with transaction.atomic():
+        for form in formset.forms:
+            data = form.cleaned_data
+            measure = formset.measures[data["measure"]]
+            current = measure.status_for(year)
+            before = (current.status, current.note) if current else ("", "")
+            if (data["status"], data["note"].strip()) == before:
+                continue
+            if not data["status"]:
+                form.add_error("status", _("Choose a status (a status cannot be removed)."))
+                code = code or 400
+                continue
+            try:
+                measure.set_status(
+                    year=year,
+                    status=data["status"],
+                    note=data["note"],
+                    by=by,
+                    expected_version=data["version"],
+                    reason=reason,
+                )
+            except ValidationError as error:
+                add_model_errors(form, error)
+                code = code or 400
+            except YearLocked as error:
+                form.add_error(None, str(error))
+                code = 403
+            except VersionConflict as error:
+                form.conflict = error
+                _rebase(form, error)
+                form.add_error(None, _("Someone else saved this measure's status meanwhile."))
+                code = 409
+            else:
+                saved += 1
+        if code:
+            raise _ReportRefused(code)
+    return saved
+
+
+def _render_report(request, committee, plan, year, measures, formset, reason_form, status=200):
+    page_errors = []
+    if formset is not None and len(formset.forms) != len(measures):
+        # A damaged or forged post (no management form, wrong row count): say so and show the
+        # saved values again rather than pairing rows with the wrong measures.
+        page_errors = list(formset.non_form_errors()) or [
+            _("The form does not match the committee's measures; reload the page.")
+        ]
+        formset = status_row_formset(measures=measures, year=year)
+    rows = []
+    forms = formset.forms if formset is not None else [None] * len(measures)
+    for measure, form in zip(measures, forms, strict=True):
+        rows.append({"measure": measure, "form": form, "current": measure.status_for(year)})
+    missing = [row["measure"] for row in rows if not (row["current"] and row["current"].status)]
+    context = {
+        "committee": committee,
+        "plan": plan,
+        "year": year,
+        "rows": rows,
+        "formset": formset,
+        "page_errors": page_errors,
+        "reason_form": reason_form,
+        "missing": missing,
+        "locked": year in plan.locked_years,
+        "years": plan.years,
+    }
+    return TemplateResponse(request, "actionplan/report_year.html", context, status=status)

@@ -1,0 +1,80 @@
+"""Editing pieces for the public plan pages: status cells, measure actions, history, links.
+
+{% load actionplan_editing %}
+{% status_cell measure year %}        a measure's status for a year, editable in place
+{% measure_actions measure %}         status per year and edit controls (editors only)
+{% measure_history measure %}         the measure's timeline
+{% committee_editing_links committee %}  report / edit plan / editors links
+"""
+
+from django import template
+from django.template.loader import render_to_string
+
+from helsefellesskap.roles import can_edit_committee, can_manage_committees, can_restore
+
+from ..partials import status_cell_context
+from ..timeline import measure_timeline
+from .actionplan_status import status_cell
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def editable_status_cell(context, measure, year):
+    """The status cell with an in-place edit control for editors.
+
+    Uses the page's ``plan`` when there is one and the measure's prefetched statuses, so a
+    page of many cells costs no query per cell.
+    """
+    cell = status_cell_context(
+        request=context["request"], measure=measure, year=year, plan=context.get("plan")
+    )
+    if not cell["can_edit"]:
+        # Readers get exactly the public cell, drawn by its fast cached tag.
+        return status_cell(cell["status"])
+    return render_to_string("actionplan/_status_edit_cell.html", cell)
+
+
+@register.inclusion_tag("actionplan/_measure_actions.html", takes_context=True)
+def measure_actions(context, measure):
+    request = context["request"]
+    plan = context.get("plan") or measure.goal.plan
+    # A retired measure takes no statuses; its page stays a record only.
+    can_edit = measure.is_active and can_edit_committee(request.user, measure.goal.committee)
+    return {
+        "request": request,
+        "measure": measure,
+        "plan": plan,
+        "can_edit": can_edit,
+        "years": plan.years,
+        "default_year": plan.default_year() if can_edit else None,
+    }
+
+
+@register.inclusion_tag("actionplan/_measure_history.html", takes_context=True)
+def measure_history(context, measure):
+    """The timeline, for logged-in users: it names the people who made each change."""
+    request = context["request"]
+    if not request.user.is_authenticated:
+        return {"shown": False}
+    return {
+        "shown": True,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "measure": measure,
+        "entries": measure_timeline(measure),
+        "can_restore": can_restore(request.user),
+    }
+
+
+@register.inclusion_tag("actionplan/_committee_editing_links.html", takes_context=True)
+def committee_editing_links(context, committee):
+    request = context["request"]
+    plan = context.get("plan")
+    can_edit = can_edit_committee(request.user, committee)
+    return {
+        "committee": committee,
+        "can_edit": can_edit,
+        "can_manage": can_manage_committees(request.user),
+        "year": plan.default_year() if plan and can_edit else None,
+    }

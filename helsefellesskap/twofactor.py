@@ -1,0 +1,116 @@
+"""Two-factor log-in (TOTP with recovery codes, via django-otp): who needs it, and the guard that
+keeps edit pages from anyone who has only given a password.
+
+The rule:
+- the secretariat, superusers and staff (who reach the admin) must have an authenticator app;
+- every other user (committee editors) may add one, and is offered it;
+- whoever has one must have given a code from it in this session before an edit page opens.
+
+With TWO_FACTOR_ENFORCED (on in production) TwoFactorMiddleware guards every page but the
+exempt ones (TWO_FACTOR_EXEMPT_PATHS: log-in, the code pages); otherwise only the path prefixes
+in TWO_FACTOR_PROTECTED_PATHS (the admin) and views decorated with `two_factor_required`.
+"""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+from django_otp import user_has_device
+
+from helsefellesskap.roles import is_secretariat
+
+
+def two_factor_mandatory(user) -> bool:
+    """Must this user have an authenticator app before editing anything?"""
+    return user.is_authenticated and (user.is_staff or is_secretariat(user))
+
+
+def has_two_factor(user) -> bool:
+    """Has this user set up an authenticator app? (cached per request user)"""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_has_two_factor", None)
+    if cached is None:
+        cached = user._has_two_factor = user_has_device(user)
+    return cached
+
+
+def is_verified(user) -> bool:
+    """Has the user given a second factor in this session? False where OTPMiddleware has not
+    run (a request built by hand), so the guard fails closed."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
+
+
+def _redirect(request, url_name: str):
+    url = f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
+    if getattr(request, "htmx", False):
+        # An htmx fragment request: send the whole page there, not into the fragment.
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def second_factor_redirect(request):
+    """Where the user must go before an edit page (log in, give a code, set up an app), or None
+    when the user may go on."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if is_verified(user):
+        return None
+    if has_two_factor(user):
+        return _redirect(request, "two_factor:verify")
+    if two_factor_mandatory(user):
+        return _redirect(request, "two_factor:setup")
+    return None
+
+
+def two_factor_required(view):
+    """Decorator for edit views: only users who may edit without a second factor, or who have
+    given one in this session, get through."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        return second_factor_redirect(request) or view(request, *args, **kwargs)
+
+    return guarded
+
+
+class TwoFactorMiddleware:
+    """Guard whole path prefixes (settings.TWO_FACTOR_PROTECTED_PATHS) as two_factor_required
+    does. Anonymous users are left to the guarded pages' own log-in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        path = request.path
+        if not request.user.is_authenticated or path.startswith(
+            tuple(settings.TWO_FACTOR_EXEMPT_PATHS)
+        ):
+            return None
+        if settings.TWO_FACTOR_ENFORCED or path.startswith(
+            tuple(settings.TWO_FACTOR_PROTECTED_PATHS)
+        ):
+            return second_factor_redirect(request)
+        return None
+
+
+def replace_recovery_codes(user) -> list[str]:
+    """Give the user a fresh set of single-use recovery codes (the old ones stop working)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="Recovery codes", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(settings.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes

@@ -1,0 +1,100 @@
+"""The annual revision: open a year, follow each committee's reporting, lock when adopted."""
+
+from django.urls import reverse
+
+from actionplan.models import RevisionYear
+from actionplan.progress import committee_progress
+from tests.factories import make_measure, make_plan_with_measures, make_revision_year, make_user
+
+
+def test_secretariat_opens_a_revision_year_that_becomes_the_default(world, sara_client):
+    response = sara_client.post(
+        reverse("actionplan:revision_open"), {"year": 2025, "deadline": "2026-01-31"}
+    )
+    assert response.status_code == 302
+    revision = RevisionYear.objects.get()
+    assert (revision.year, str(revision.deadline), revision.locked_at) == (2025, "2026-01-31", None)
+    assert world.plan.default_year() == 2025
+
+
+def test_opening_a_year_outside_the_plan_or_twice_is_refused(world, sara_client, sara):
+    make_revision_year(world.plan, 2025, by=sara)
+    for year in (2025, 2031, "x"):
+        response = sara_client.post(reverse("actionplan:revision_open"), {"year": year})
+        assert response.status_code == 400
+    assert RevisionYear.objects.count() == 1
+
+
+def test_secretariat_locks_the_year(world, sara_client, sara):
+    make_revision_year(world.plan, 2024, by=sara)
+    response = sara_client.post(reverse("actionplan:revision_lock", args=[2024]))
+    assert response.status_code == 302
+    revision = RevisionYear.objects.get()
+    assert revision.is_locked
+    assert revision.locked_by == sara
+    assert world.plan.is_year_locked(2024)
+
+
+def test_editor_cannot_open_or_lock(world, alice_client, sara):
+    make_revision_year(world.plan, 2024, by=sara)
+    assert alice_client.post(reverse("actionplan:revision_open"), {"year": 2025}).status_code == 403
+    assert alice_client.post(reverse("actionplan:revision_lock", args=[2024])).status_code == 403
+    assert alice_client.get(reverse("actionplan:revision_board")).status_code == 403
+    assert not RevisionYear.objects.get().is_locked
+
+
+def test_board_shows_count_last_update_and_missing(world, sara_client, alice):
+    make_measure(world.goal_a, "Manglar framleis", subgoal=world.subgoal_a, order=20)
+    world.measure_a.set_status(year=2024, status="done", by=alice, expected_version=0)
+    html = sara_client.get(reverse("actionplan:revision_board") + "?year=2024").content.decode()
+    assert "1 of 2" in html  # committee A
+    assert "0 of 1" in html  # committee B
+    assert "Alice Aasen" in html
+    assert "Manglar framleis" in html
+
+
+def test_progress_counts_only_active_measures_with_a_status(world, alice):
+    world.measure_a.set_status(year=2024, status="done", by=alice, expected_version=0)
+    retired = make_measure(world.goal_a, "Pensjonert", subgoal=world.subgoal_a)
+    retired.set_retired(True, by=alice)
+    rows = {p.committee.pk: p for p in committee_progress(world.plan, 2024)}
+    a = rows[world.committee_a.pk]
+    assert (a.total, a.reported, a.missing, a.last_updated_by) == (1, 1, [], alice)
+    assert [m.text for m in rows[world.committee_b.pk].missing] == ["Tiltak B"]
+
+
+def test_board_query_count_is_constant(db, client, django_assert_max_num_queries):
+    sara = make_user("sara2", secretariat=True)
+    client.force_login(sara)
+    plan, _ = make_plan_with_measures(6, committees=2, years=(2024,))
+    url = reverse("actionplan:revision_board") + "?year=2024"
+    # 14 for the board itself, 5 for the priority-group coverage section.
+    with django_assert_max_num_queries(19):
+        assert client.get(url).status_code == 200
+    make_plan_with_measures(120, committees=8, plan=plan, years=(2024,))
+    with django_assert_max_num_queries(19):
+        assert client.get(url).status_code == 200
+
+
+def test_editor_dashboard_shows_only_own_committees_with_progress(world, alice_client, sara):
+    make_revision_year(world.plan, 2024, by=sara)
+    html = alice_client.get(reverse("actionplan:dashboard")).content.decode()
+    assert "The revision of 2024 is open." in html
+    assert "0 of 1" in html
+    assert reverse("actionplan:report_year", args=["utval-a", 2024]) in html
+    assert "utval-b" not in html
+
+
+def test_leader_linked_to_a_user_is_an_editor(world, client):
+    from tests.factories import make_person
+
+    leader = make_user("leiar")
+    world.committee_b.leader = make_person("Leiar B", user=leader)
+    world.committee_b.save()
+    client.force_login(leader)
+    assert (
+        client.get(reverse("actionplan:committee_plan_edit", args=["utval-b"])).status_code == 200
+    )
+    assert (
+        client.get(reverse("actionplan:committee_plan_edit", args=["utval-a"])).status_code == 403
+    )

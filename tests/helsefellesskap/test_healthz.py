@@ -1,0 +1,110 @@
+"""/healthz: 200 when the database, the broker and the media storage answer; 503 naming the one
+that failed."""
+
+from contextlib import contextmanager
+
+import pytest
+from django.db import OperationalError, connection
+
+
+@contextmanager
+def database_refusing_queries():
+    """Every query fails as it does when the database server cannot be reached."""
+
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("connection to server failed: Connection refused")
+
+    with connection.execute_wrapper(refuse):
+        yield
+
+
+def test_healthz_is_ok_when_everything_answers(client, db, settings):
+    settings.CELERY_BROKER_URL = ""
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["failing"] == []
+    assert body["checks"]["database"]["status"] == "ok"
+    assert body["checks"]["media_storage"]["status"] == "ok"
+    # Without a broker the tasks run in-process; that is not a failure.
+    assert body["checks"]["broker"]["status"] == "not_configured"
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_healthz_names_the_database_when_it_is_down(client, db):
+    with database_refusing_queries():
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["database"]
+    assert body["checks"]["database"] == {
+        "status": "fail",
+        "error": "OperationalError",
+        "duration_ms": body["checks"]["database"]["duration_ms"],
+    }
+    assert body["checks"]["media_storage"]["status"] == "ok"
+
+
+def test_healthz_recovers_without_restart_when_the_database_is_back(client, db):
+    with database_refusing_queries():
+        assert client.get("/healthz").status_code == 503
+
+    assert client.get("/healthz").status_code == 200
+
+
+def test_healthz_names_the_broker_when_it_is_down(client, db, settings):
+    # Nothing listens on port 1 of the loopback address.
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    settings.HEALTHZ_BROKER_TIMEOUT = 1
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["broker"]
+
+
+@pytest.mark.redis
+def test_healthz_reaches_a_real_broker(client, db, settings):
+    import os
+
+    settings.CELERY_BROKER_URL = os.environ["REDIS_URL"]
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["checks"]["broker"]["status"] == "ok"
+
+
+def test_healthz_names_the_media_storage_when_it_cannot_write(client, db, settings, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = blocker / "media"
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["media_storage"]
+
+
+def test_healthz_leaves_no_probe_files_behind(client, db, settings):
+    assert client.get("/healthz").status_code == 200
+
+    probes = list((settings.MEDIA_ROOT / "healthz").iterdir())
+    assert probes == []
+
+
+def test_healthz_refuses_writes(client, db):
+    assert client.post("/healthz").status_code == 405
+
+
+def test_healthz_answers_over_plain_http_when_https_is_enforced(client, db, settings):
+    """The container health check calls it from inside, without TLS."""
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/").status_code == 301
+    assert client.get("/healthz").status_code in {200, 503}
+    assert client.get("/healthz").json()["checks"]["database"]["status"] == "ok"

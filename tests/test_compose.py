@@ -1,0 +1,187 @@
+"""The docker-compose stack, checked without a Docker engine: the file is valid by the Compose
+Specification's JSON schema, every service's command names things that exist in the project,
+and .env.example documents every variable the settings read."""
+
+import importlib
+import json
+import re
+import shlex
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from django.core.management import get_commands
+from django.urls import resolve
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT / "tests" / "data" / "compose-spec.json"
+APP_SERVICES = ("web", "worker", "beat")
+
+
+def load_compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def read_env_example() -> dict[str, str]:
+    """The variables .env.example sets (commented-out defaults excluded)."""
+    values = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _, value = line.partition("=")
+            values[name.strip()] = value.strip()
+    return values
+
+
+def documented_env_names() -> set[str]:
+    """Every variable .env.example names, whether set or shown commented out with its default."""
+    text = (ROOT / ".env.example").read_text()
+    return set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", text, flags=re.MULTILINE))
+
+
+def shell_steps(command) -> list[list[str]]:
+    """A service command as a list of programs with their arguments (`sh -c "a && b"` unfolded)."""
+    if isinstance(command, str):
+        command = shlex.split(command)
+    if command[:2] == ["sh", "-c"]:
+        return [shlex.split(step) for step in command[2].split("&&")]
+    return [command]
+
+
+def assert_step_exists(argv: list[str]) -> None:
+    """Fail unless the program and what it names (command, module, app) exist in the project."""
+    if argv[0] == "exec":
+        argv = argv[1:]
+    program = argv[0]
+    if program == "python" and argv[1] == "manage.py":
+        assert argv[2] in get_commands(), f"no management command {argv[2]!r}"
+    elif program == "gunicorn":
+        module, _, attribute = argv[1].partition(":")
+        assert callable(getattr(importlib.import_module(module), attribute or "application"))
+    elif program == "celery":
+        from celery import Celery
+
+        app_module = argv[argv.index("-A") + 1]
+        # `celery -A pkg` finds pkg.celery.app, as the Celery command does.
+        app = importlib.import_module(f"{app_module}.celery").app
+        assert isinstance(app, Celery)
+        assert argv[argv.index("-A") + 2] in {"worker", "beat"}
+    else:
+        pytest.fail(f"unknown program in a service command: {argv}")
+
+
+def test_compose_file_is_valid_by_the_compose_specification():
+    schema = json.loads(SCHEMA.read_text())
+    validator = jsonschema.Draft201909Validator(schema)
+
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(load_compose())
+    ]
+
+    assert errors == []
+
+
+def test_schema_check_catches_a_misspelt_key():
+    """Guards the test above: the vendored schema really rejects what Compose would reject."""
+    compose = load_compose()
+    compose["services"]["web"]["helthcheck"] = compose["services"]["web"].pop("healthcheck")
+    validator = jsonschema.Draft201909Validator(json.loads(SCHEMA.read_text()))
+
+    assert not validator.is_valid(compose)
+
+
+def test_stack_has_every_service_configured_from_one_env_file():
+    services = load_compose()["services"]
+
+    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+    for name, service in services.items():
+        if name != "redis":
+            assert service["env_file"] == ".env", name
+    assert services["db"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+
+
+def test_database_and_redis_have_healthchecks_and_named_volumes():
+    compose = load_compose()
+    services = compose["services"]
+
+    assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
+    assert services["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    for service, volume in (("db", "pgdata"), ("redis", "redisdata"), ("web", "media")):
+        assert any(mount.startswith(f"{volume}:") for mount in services[service]["volumes"])
+        assert volume in compose["volumes"]
+
+
+def test_app_services_wait_for_healthy_dependencies():
+    services = load_compose()["services"]
+
+    for name in APP_SERVICES:
+        depends = services[name]["depends_on"]
+        assert all(dep["condition"] == "service_healthy" for dep in depends.values()), name
+    assert set(services["web"]["depends_on"]) == {"db", "redis"}
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_service_command_refers_to_what_exists_in_the_project(service):
+    steps = shell_steps(load_compose()["services"][service]["command"])
+
+    for argv in steps:
+        assert_step_exists(argv)
+
+
+def test_web_migrates_then_serves_with_gunicorn():
+    steps = shell_steps(load_compose()["services"]["web"]["command"])
+    programs = [" ".join(argv[:3]) for argv in steps]
+
+    assert programs.index("python manage.py migrate") < programs.index(
+        "exec gunicorn helsefellesskap.wsgi"
+    )
+    # An insecure production configuration stops the container before it serves anything.
+    assert steps[0][:5] == ["python", "manage.py", "check", "--deploy", "--fail-level"]
+
+
+def test_web_healthcheck_polls_healthz():
+    test = load_compose()["services"]["web"]["healthcheck"]["test"]
+    url = re.search(r"http://127\.0\.0\.1:8000(/\S*?)'", " ".join(test)).group(1)
+
+    assert resolve(url).url_name == "healthz"
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    settings_source = (ROOT / "helsefellesskap" / "settings.py").read_text()
+    read = set(
+        re.findall(
+            r"""(?:environ\.get|environ\[|env_\w+)\(?\s*["']([A-Z][A-Z0-9_]+)["']""",
+            settings_source,
+        )
+    )
+    read.add("DATABASE_URL")  # read by dj_database_url.config()
+
+    assert read - documented_env_names() == set()
+
+
+def test_env_example_sets_what_compose_requires():
+    compose_text = (ROOT / "docker-compose.yml").read_text()
+    required = set(re.findall(r"\$\{([A-Z_]+):\?", compose_text))
+
+    assert required <= set(read_env_example())
+
+
+def test_dockerfile_installs_weasyprint_libraries_and_collects_static():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    system_packages = re.search(r"^SYSTEM_PACKAGES := (.+)$", makefile, re.MULTILINE).group(1)
+
+    assert "FROM python:3.11-slim-bookworm" in dockerfile
+    # The image has the same system libraries as `make install` checks for.
+    for package in system_packages.split():
+        assert re.search(rf"\b{re.escape(package)}\b", dockerfile), package
+    assert "STATIC_MANIFEST=1 python manage.py collectstatic --noinput" in dockerfile
+    assert "pip install ." in dockerfile
+
+
+def test_gunicorn_is_a_dependency():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+
+    assert re.search(r'^\s*"gunicorn[>=<]', pyproject, re.MULTILINE)
+    importlib.import_module("gunicorn")
