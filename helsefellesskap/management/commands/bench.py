@@ -21,7 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from actionplan.caching import bump_plan_content_version
-from actionplan.models import Committee, Measure, MeasureStatus, Plan
+from actionplan.models import NOT_REPORTED, Committee, Measure, MeasureStatus, Plan
 from helsefellesskap import benchmark
 
 DOCS = Path(settings.BASE_DIR) / "docs"
@@ -46,15 +46,18 @@ def main_pages(plan: Plan) -> list[tuple[str, str | None, bool]]:
     )
     measure = Measure.objects.in_plan(plan).order_by("pk").first()
     # The filtered table must show rows at every scale (an empty page skips the row queries):
-    # the committee's latest year with statuses, and its commonest status then.
+    # the committee's latest year with statuses and its commonest status then, or "not
+    # reported" (the real plan's largest committee has reported no status yet).
     chosen = (
-        MeasureStatus.objects.filter(measure__goal__plan=plan, measure__goal__committee=committee)
+        MeasureStatus.objects.filter(
+            measure__in=Measure.objects.active().in_plan(plan).filter(goal__committee=committee)
+        )
         .exclude(status="")
         .values("year", "status")
         .annotate(n=Count("pk"))
         .order_by("-year", "-n")
         .first()
-    ) or {"year": plan.default_year(), "status": "done"}
+    ) or {"year": plan.default_year(), "status": NOT_REPORTED}
     filtered = f"?committee={committee.slug}&year={chosen['year']}&status={chosen['status']}"
     return [
         ("overview", _url("home"), False),
