@@ -90,7 +90,7 @@ def describe_machine() -> dict:
         "memory_gib": round(mem_kb / 1024 / 1024, 1),
         "python": platform.python_version(),
         "database": connection.vendor,
-        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         # The machine is shared: the load at the start says how noisy the figures are.
         "load_average": machine_load(),
     }
