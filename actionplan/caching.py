@@ -1,4 +1,5 @@
-"""Cached fragments of the busiest public pages (overview, plan table), never stale.
+"""Cached fragments and values of the busiest public pages (overview, plan table, the committee
+page's status aggregate), never stale.
 
 A fragment's key holds the plan's content version: a random token in the database that every
 save or delete of what those pages show replaces (receivers in signals.py). A page reads the
