@@ -58,12 +58,13 @@ migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Benchmarks on a PostgreSQL database of their own (emptied!); figures go to docs/benchmarks.md.
+# BENCH_ARGS passes options to `manage.py bench`, e.g. BENCH_ARGS=--skip-report.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hf_bench
 bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = "0" ] && apt-get install -y -qq wrk; } || echo "wrk is missing: apt-get install wrk (the load test is skipped)"
 	-psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))" 2>/dev/null
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --yes
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --yes $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -1,10 +1,34 @@
 """Signal receivers of the action plan app."""
 
-from django.db.models.signals import pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from actionplan.models import MeasureStatus
+from actionplan.caching import bump_plan_content_version
+from actionplan.models import (
+    Committee,
+    Goal,
+    Measure,
+    MeasureStatus,
+    Person,
+    Plan,
+    PriorityGroup,
+    RevisionYear,
+    SubGoal,
+)
+
+# Everything the cached overview and plan table show (see caching.py).
+PLAN_CONTENT_MODELS = [
+    Plan,
+    Committee,
+    Person,
+    Goal,
+    SubGoal,
+    Measure,
+    MeasureStatus,
+    PriorityGroup,
+    RevisionYear,
+]
 
 
 @receiver(pre_save, sender=MeasureStatus, dispatch_uid="measurestatus_loaded_at")
@@ -13,3 +37,21 @@ def stamp_loaded_status(sender, instance, raw, **kwargs):
     was loaded, so the fixture need not carry an invented date."""
     if raw and instance.updated_at is None:
         instance.updated_at = timezone.now()
+
+
+def plan_content_changed(sender, **kwargs):
+    """A save or delete of plan content: cached fragments of the plan's pages are out of date."""
+    bump_plan_content_version()
+
+
+for model in PLAN_CONTENT_MODELS:
+    post_save.connect(plan_content_changed, sender=model, dispatch_uid=f"bump_{model.__name__}")
+    post_delete.connect(
+        plan_content_changed, sender=model, dispatch_uid=f"bump_deleted_{model.__name__}"
+    )
+
+
+@receiver(m2m_changed, sender=Measure.priority_groups.through, dispatch_uid="bump_priority_links")
+def priority_groups_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump_plan_content_version()

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from actionplan.caching import bump_plan_content_version
+
 from .models import (
     Committee,
     Goal,
@@ -141,6 +143,8 @@ def make_synthetic_plan(*, scale: int, seed: int) -> Plan:
         MeasureStatus,
         batch_size=2000,
     )
+    # bulk_create sends no post_save: cached pages must learn of the new content here.
+    bump_plan_content_version()
     return plan
 
 

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from helsefellesskap.exports import csv_response
 from meetings.models import ActionPoint
 
+from .caching import cached_fragment, cached_value
 from .charts import status_bar_svg, status_years_svg
 from .exports import xlsx_response
 from .filters import MeasureFilter
@@ -72,6 +74,30 @@ def overview(request):
     if plan is None:
         return render(request, "actionplan/overview.html", {"plan": None})
     year = _chosen_year(request, plan)
+    query = plan_query(request, plan)
+    status_html = cached_fragment(
+        "overview-status",
+        plan.pk,
+        year,
+        query,
+        render=lambda: render_to_string(
+            "actionplan/_overview_status.html",
+            {**_overview_status(plan, year), "plan_query": query},
+            request=request,
+        ),
+    )
+    context = {
+        "plan": plan,
+        "year": year,
+        "status_html": status_html,
+        "breadcrumbs": _crumbs(),
+        "plan_query": query,
+    }
+    return render(request, "actionplan/overview.html", context)
+
+
+def _overview_status(plan, year) -> dict:
+    """The overview's status section: each committee's and the plan's counts for a year."""
     committees = list(
         Committee.objects.in_plan(plan).annotate(
             goal_count=Count("goals", filter=Q(goals__plan=plan, goals__retired=False))
@@ -86,7 +112,7 @@ def overview(request):
             title=_("%(committee)s, %(year)s") % {"committee": committee.short_name, "year": year},
         )
         total += committee.counts
-    context = {
+    return {
         "plan": plan,
         "year": year,
         "committees": committees,
@@ -97,10 +123,7 @@ def overview(request):
             width=480,
             height=32,
         ),
-        "breadcrumbs": _crumbs(),
-        "plan_query": plan_query(request, plan),
     }
-    return render(request, "actionplan/overview.html", context)
 
 
 def committee_detail(request, slug):
@@ -115,7 +138,15 @@ def committee_detail(request, slug):
         for measure in goal.measures.all():
             measure.year_cells = measure.statuses_by_year(plan.years)
     measures = Measure.objects.active().in_plan(plan).filter(goal__committee=committee)
-    by_year = measures.status_counts_by_year(plan.years)
+    # Building this aggregate (a filtered count per year and status) costs Django more than
+    # the rest of the page; it changes only with the plan's content (issue 9).
+    by_year = cached_value(
+        "committee-status-by-year",
+        plan.pk,
+        committee.pk,
+        plan.years,
+        compute=lambda: measures.status_counts_by_year(plan.years),
+    )
     context = {
         "plan": plan,
         "committee": committee,
@@ -173,20 +204,45 @@ class PlanTableView(SingleTableMixin, FilterView):
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        # Not SingleTableMixin's: the table is built only when its fragment is not cached.
+        context = super(SingleTableMixin, self).get_context_data(**kwargs)
+        if self.export_format():
+            return context  # render_to_response builds the whole table itself
         query = self.request.GET.copy()
-        query.pop("page", None)
         query.pop("_export", None)
-        suffix = f"?{query.urlencode()}" if query else ""
+        # Every parameter changes the rows, their order or the links in the fragment.
+        vary_on = sorted((name, query.getlist(name)) for name in query)
         context.update(
             plan=self.plan,
             plan_query=plan_query(self.request, self.plan),
             default_year=self.default_year,
-            csv_url=reverse("actionplan:table_csv") + suffix,
-            xlsx_url=reverse("actionplan:table_xlsx") + suffix,
+            results_html=cached_fragment(
+                "plan-table", self.plan.pk, vary_on, render=self.render_results
+            ),
             breadcrumbs=_crumbs((gettext_lazy("Plan table"), None)),
         )
         return context
+
+    def render_results(self) -> str:
+        """The filters, the table, its count and download links (the page's cached fragment).
+
+        The filter form is in the fragment because drawing its choices through Django's
+        widget templates costs more than the rows (issue 9)."""
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("_export", None)
+        suffix = f"?{query.urlencode()}" if query else ""
+        context = {
+            "plan": self.plan,
+            "filter": self.filterset,
+            "table": self.get_table(**self.get_table_kwargs()),
+            "plan_query": plan_query(self.request, self.plan),
+            "csv_url": reverse("actionplan:table_csv") + suffix,
+            "xlsx_url": reverse("actionplan:table_xlsx") + suffix,
+        }
+        return render_to_string(
+            "actionplan/_plan_table_results.html", context, request=self.request
+        )
 
 
 def measure_detail(request, pk):

@@ -4,6 +4,7 @@ Used by `manage.py bench`. Numbers are written to docs/benchmarks.md and a JSON 
 with a description of the machine, so two runs can be compared.
 """
 
+import math
 import os
 import platform
 import re
@@ -14,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import asdict, dataclass, field
 
 from django.db import connection
@@ -32,6 +34,11 @@ class PageTiming:
     p95_ms: float
     queries: int
     requests: int
+    # CPU time of this process per request (the database's excluded): on a shared machine it
+    # says what the page costs when the wall-clock figures are inflated by other work.
+    cpu_p50_ms: float = 0.0
+    # One request right after its caches were emptied (see time_page's `invalidate`).
+    cold_ms: float = 0.0
 
 
 @dataclass
@@ -46,6 +53,8 @@ class LoadResult:
     errors: int
     connections: int
     seconds: int
+    # wrk's own lines about errors (socket errors by kind, non-2xx responses), if any.
+    error_detail: str = ""
 
 
 @dataclass
@@ -81,30 +90,61 @@ def describe_machine() -> dict:
         "memory_gib": round(mem_kb / 1024 / 1024, 1),
         "python": platform.python_version(),
         "database": connection.vendor,
-        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        # The machine is shared: the load at the start says how noisy the figures are.
+        "load_average": machine_load(),
     }
 
 
-def time_page(client: Client, name: str, url: str, *, requests: int = 50, warmup: int = 5):
-    """Median and 95th percentile server time of a page, and its SQL query count."""
+def machine_load() -> list[float]:
+    """The 1, 5 and 15 minute load averages (as `uptime` shows them)."""
+    try:
+        return [round(n, 2) for n in os.getloadavg()]
+    except OSError:
+        return []
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an ascending list (p95 of 50 values is the 48th)."""
+    rank = max(math.ceil(fraction * len(sorted_values)), 1)
+    return sorted_values[rank - 1]
+
+
+def time_page(
+    client: Client, name: str, url: str, *, requests: int = 50, warmup: int = 5, invalidate=None
+):
+    """Median and 95th percentile server time of a page, and its SQL query count.
+
+    `invalidate()`, when given, empties the page's caches before the request whose queries are
+    counted (and whose time is `cold_ms`), so the count is the uncached one."""
     for _ in range(warmup):
         client.get(url)
-    with CaptureQueriesContext(connection) as queries:
+    if invalidate:
+        invalidate()
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
-    durations = []
+    cold_ms = (time.perf_counter() - start) * 1000
+    # Counted now: the next request empties connection.queries_log, and the context's list
+    # is a slice of it.
+    query_count = len(captured.captured_queries)
+    durations, cpu = [], []
     for _ in range(requests):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         client.get(url)
         durations.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
     durations.sort()
     return PageTiming(
         name=name,
         url=url,
         status=response.status_code,
         p50_ms=round(statistics.median(durations), 2),
-        p95_ms=round(durations[int(len(durations) * 0.95) - 1], 2),
-        queries=len(queries),
+        p95_ms=round(percentile(durations, 0.95), 2),
+        queries=query_count,
         requests=requests,
+        cpu_p50_ms=round(statistics.median(cpu), 2),
+        cold_ms=round(cold_ms, 2),
     )
 
 
@@ -154,6 +194,29 @@ def parse_wrk(output: str) -> dict:
     }
 
 
+def _warm_up(url: str, *, times: int) -> None:
+    """A few requests first, so each worker has loaded its templates and filled its cache."""
+    for _ in range(times):
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback
+                response.read()
+        except OSError:
+            return  # wrk will count the failures
+
+
+# gunicorn serves as production would (DEBUG off), but over plain HTTP on loopback: no HTTPS
+# redirect or HSTS (wrk would count the redirects as errors), and no log line per request.
+SERVER_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-key-served-on-loopback-only",
+    "SECURE_SSL_REDIRECT": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "LOG_LEVEL": "WARNING",
+}
+
+
 def run_load(targets: list[tuple[str, str]], *, connections=32, seconds=20, workers=4):
     """Serve the portal with gunicorn on loopback and drive each URL with wrk."""
     wrk = shutil.which("wrk")
@@ -172,7 +235,7 @@ def run_load(targets: list[tuple[str, str]], *, connections=32, seconds=20, work
             "--log-level",
             "warning",
         ],
-        env={**os.environ, "DEBUG": "0"},
+        env={**os.environ, **SERVER_ENV},
         start_new_session=True,
     )
     results = []
@@ -180,16 +243,36 @@ def run_load(targets: list[tuple[str, str]], *, connections=32, seconds=20, work
         _wait_for_port(port)
         for name, path in targets:
             url = f"http://127.0.0.1:{port}{path}"
+            _warm_up(url, times=workers * 3)
             out = subprocess.run(  # noqa: S603
-                [wrk, "--latency", "-t2", f"-c{connections}", f"-d{seconds}s", url],
+                # A 10 s timeout (wrk's default is 2 s): a slow answer is measured as latency,
+                # and only a real failure is an error.
+                [
+                    wrk,
+                    "--latency",
+                    "-t2",
+                    f"-c{connections}",
+                    f"-d{seconds}s",
+                    "--timeout",
+                    "10s",
+                    url,
+                ],
                 capture_output=True,
                 text=True,
                 timeout=seconds + 30,
                 check=False,
             ).stdout
+            detail = "; ".join(
+                line.strip() for line in out.splitlines() if re.search(r"errors|Non-2xx", line)
+            )
             results.append(
                 LoadResult(
-                    name=name, url=path, connections=connections, seconds=seconds, **parse_wrk(out)
+                    name=name,
+                    url=path,
+                    connections=connections,
+                    seconds=seconds,
+                    error_detail=detail,
+                    **parse_wrk(out),
                 )
             )
     finally:

@@ -75,12 +75,14 @@ def test_committee_page_for_editor_runs_constant_queries(
 ):
     url = world.committee_a.get_absolute_url()
     alice_client.get(url)
-    # 14 for the page and its edit controls, 1 for the committee's open action points.
-    with django_assert_max_num_queries(15):
+    # 14 for the page, 1 for the committee's open action points, 1 for the plan's content
+    # version that keys the cached status chart (caching.py); the chart's aggregate runs again
+    # once the new statuses changed that version.
+    with django_assert_max_num_queries(16):
         alice_client.get(url)
     for i in range(40):
         make_status(make_measure(world.goal_a, f"T{i}", subgoal=world.subgoal_a), 2024, "done")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = alice_client.get(url)
     assert response.content.decode().count("status-edit-link") == 41 * len(world.plan.years)
 

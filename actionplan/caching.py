@@ -1,0 +1,62 @@
+"""Cached fragments and values of the busiest public pages (overview, plan table, the committee
+page's status aggregate), never stale.
+
+A fragment's key holds the plan's content version: a random token in the database that every
+save or delete of what those pages show replaces (receivers in signals.py). A page reads the
+token (one small query) and either reuses the fragment rendered for it or renders a new one.
+Old fragments are simply never asked for again and expire.
+
+Writes that bypass model signals (QuerySet.update(), bulk_create) must call
+bump_plan_content_version() themselves.
+"""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import ContentVersion
+
+PLAN_CONTENT = "plan-content"
+# Fragments are keyed on the version, so the timeout only bounds how long unused ones linger.
+FRAGMENT_SECONDS = 24 * 60 * 60
+
+
+def plan_content_version() -> str:
+    """The current token of the plan's content (created on first use, e.g. after a flush)."""
+    token = ContentVersion.objects.filter(name=PLAN_CONTENT).values_list("token", flat=True).first()
+    if token is None:
+        token = ContentVersion.objects.get_or_create(
+            name=PLAN_CONTENT, defaults={"token": uuid.uuid4().hex}
+        )[0].token
+    return token
+
+
+def bump_plan_content_version() -> None:
+    """Mark every cached fragment of the plan's pages out of date."""
+    token = uuid.uuid4().hex
+    if not ContentVersion.objects.filter(name=PLAN_CONTENT).update(token=token):
+        ContentVersion.objects.update_or_create(name=PLAN_CONTENT, defaults={"token": token})
+
+
+def cached_value(name: str, *vary_on, compute: Callable[[], Any]) -> Any:
+    """A picklable value for this content version, language and `vary_on`, computed by
+    `compute()` only when not cached yet. It must not depend on the user."""
+    key = make_template_fragment_key(
+        name, [plan_content_version(), translation.get_language(), *vary_on]
+    )
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FRAGMENT_SECONDS)
+    return value
+
+
+def cached_fragment(name: str, *vary_on, render: Callable[[], str]) -> SafeString:
+    """HTML of a fragment for this content version, language and `vary_on`, rendered by
+    `render()` only when not cached yet. The fragment must not depend on the user."""
+    return mark_safe(cached_value(name, *vary_on, compute=render))  # noqa: S308 - our own HTML

@@ -1,0 +1,144 @@
+"""The benchmark harness: reading wrk's output, and `manage.py bench` writing its figures."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from helsefellesskap.benchmark import parse_wrk, percentile
+
+# Captured from `wrk --latency -t2 -c4 -d2s` against a server answering 404.
+WRK_NOT_FOUND = """\
+Running 2s test @ http://127.0.0.1:18777/nonexistent
+  2 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    12.20ms   16.95ms 116.74ms   86.59%
+    Req/Sec   314.98    240.06   820.00     75.00%
+  Latency Distribution
+     50%    3.70ms
+     75%   16.20ms
+     90%   33.86ms
+     99%   80.01ms
+  1261 requests in 2.02s, 640.35KB read
+  Non-2xx or 3xx responses: 1261
+Requests/sec:    625.61
+Transfer/sec:    317.69KB
+"""
+
+# The same layout from a run at 32 connections with socket errors, latencies in µs and s.
+WRK_SOCKET_ERRORS = """\
+Running 20s test @ http://127.0.0.1:40123/
+  2 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   310.50ms  400.10ms   1.99s    88.00%
+    Req/Sec    55.10     20.30   120.00     70.00%
+  Latency Distribution
+     50%  850.00us
+     75%  300.00ms
+     90%  900.00ms
+     99%    1.50s
+  2210 requests in 20.05s, 40.10MB read
+  Socket errors: connect 0, read 3, write 0, timeout 12
+Requests/sec:    110.22
+Transfer/sec:      2.00MB
+"""
+
+
+def test_parse_wrk_reads_rate_latencies_and_counts_non_2xx_as_errors():
+    assert parse_wrk(WRK_NOT_FOUND) == {
+        "requests_per_s": 625.61,
+        "p50_ms": 3.7,
+        "p99_ms": 80.01,
+        "errors": 1261,
+    }
+
+
+def test_parse_wrk_converts_units_and_adds_up_socket_errors():
+    assert parse_wrk(WRK_SOCKET_ERRORS) == {
+        "requests_per_s": 110.22,
+        "p50_ms": 0.85,
+        "p99_ms": 1500.0,
+        "errors": 15,
+    }
+
+
+def test_parse_wrk_of_no_output_is_zero_not_a_crash():
+    # wrk failing to start prints nothing useful on stdout.
+    assert parse_wrk("") == {"requests_per_s": 0.0, "p50_ms": 0.0, "p99_ms": 0.0, "errors": 0}
+
+
+def test_percentile_is_nearest_rank():
+    values = list(range(1, 51))
+    assert percentile(values, 0.95) == 48
+    assert percentile(values, 0.5) == 25
+    assert percentile([7.0], 0.95) == 7.0
+
+
+@pytest.mark.django_db
+def test_bench_writes_every_available_page_to_markdown_and_json(tmp_path):
+    # The real plan loaded into the test database (SQLite here); two requests a page.
+    (tmp_path / "benchmarks.md").write_text(
+        "# Benchmarks\n\nIntro kept.\n\n<!-- bench_report:start -->\nreport kept\n"
+        "<!-- bench_report:end -->\n"
+    )
+    call_command(
+        "bench",
+        "--scales",
+        "1",
+        "--requests",
+        "2",
+        "--skip-load",
+        "--skip-report",
+        "--yes",
+        "--output-dir",
+        str(tmp_path),
+    )
+    data = json.loads((tmp_path / "benchmarks-pages.json").read_text())
+    rows = data["pages"]["1"]
+    names = {row["name"] for row in rows}
+    not_available = set(data["extra"].get("not_available", []))
+    expected = {
+        "overview",
+        "committee (largest)",
+        "plan table",
+        "plan table, filtered",
+        "plan table, text search",
+        "measure",
+        "revision board",
+        "meeting list",
+        "action points",
+        "calendar feed (.ics)",
+        "guideline library, search",
+    }
+    assert names | not_available == expected
+    assert not names & not_available
+    for row in rows:
+        assert row["status"] == 200, row["name"]
+        assert row["requests"] == 2
+        assert row["queries"] > 0, row["name"]
+        assert row["p50_ms"] > 0
+    references = data["references"]
+    assert references["plain_template_ms"] > 0
+    assert references["admin_changelist_ms"] > 0
+    assert references["table_vs_plain"] > 0
+
+    markdown = (tmp_path / "benchmarks.md").read_text()
+    assert "Intro kept." in markdown
+    assert "<!-- bench_report:start -->\nreport kept\n<!-- bench_report:end -->" in markdown
+    section = markdown.split("<!-- bench_pages:start -->", 1)[1]
+    section = section.split("<!-- bench_pages:end -->", 1)[0]
+    for name in names:
+        assert f"| {name} |" in section
+    # Figures are written as numbers (no locale decimal comma), so two runs can be diffed.
+    overview = next(line for line in section.splitlines() if line.startswith("| overview |"))
+    float(overview.split("|")[2])
+    for name in not_available:
+        assert name in section
+
+
+@pytest.mark.django_db
+def test_bench_refuses_to_empty_the_database_without_yes(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("bench", "--scales", "1", "--output-dir", str(tmp_path))
