@@ -29,7 +29,7 @@ def _logged_in_page(browser, live_server, *, javascript=True):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "alice")
     page.fill("#id_password", PASSWORD)
-    page.click("form.account-form button[type=submit]")
+    page.click("main form [type=submit]")
     return page
 
 

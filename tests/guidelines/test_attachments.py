@@ -89,7 +89,7 @@ def test_a_file_that_is_too_large_is_refused_with_a_clear_message(
     response = _upload(client, guideline_a, "stor.pdf", PDF_BYTES + b"0" * 2048)
     assert response.status_code == 400
     errors = response.context["form"].errors["file"]
-    assert errors[0] == "The file is 2,0\xa0KB; attachments may be at most 1,0\xa0KB."
+    assert errors[0] == "The file is 2.0\xa0KB; attachments may be at most 1.0\xa0KB."
     assert errors[0] in response.content.decode()
     assert not GuidelineAttachment.objects.exists()
 
