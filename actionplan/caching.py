@@ -10,6 +10,8 @@ Writes that bypass model signals (QuerySet.update(), bulk_create) must call
 bump_plan_content_version() themselves.
 """
 
+import contextlib
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -18,8 +20,13 @@ from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+from redis.exceptions import RedisError
 
 from .models import ContentVersion
+
+logger = logging.getLogger(__name__)
+# What the cache backend raises when its server is unreachable (Redis, or a socket error).
+CACHE_DOWN = (RedisError, OSError)
 
 PLAN_CONTENT = "plan-content"
 # Fragments are keyed on the version, so the timeout only bounds how long unused ones linger.
@@ -49,10 +56,16 @@ def cached_value(name: str, *vary_on, compute: Callable[[], Any]) -> Any:
     key = make_template_fragment_key(
         name, [plan_content_version(), translation.get_language(), *vary_on]
     )
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except CACHE_DOWN:
+        # The cache is a speed-up, never a dependency: with Redis down the page still renders.
+        logger.warning("cache unavailable", extra={"key": name})
+        return compute()
     if value is None:
         value = compute()
-        cache.set(key, value, FRAGMENT_SECONDS)
+        with contextlib.suppress(*CACHE_DOWN):
+            cache.set(key, value, FRAGMENT_SECONDS)
     return value
 
 
