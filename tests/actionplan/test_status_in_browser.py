@@ -6,22 +6,13 @@ import os
 import pytest
 
 from actionplan.models import MeasureStatus
+from tests.browser import conftest as browser_harness
 from tests.factories import PASSWORD, make_editor_world
 
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The browser harness's Chromium (its flags, one per module), not a second launcher.
+browser = browser_harness.browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
-        yield browser
-        browser.close()
 
 
 def _logged_in_page(browser, live_server, *, javascript=True):
