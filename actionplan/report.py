@@ -1,19 +1,27 @@
 """The annual revision report for SSU: what it holds, and its rendering to PDF.
 
 `build_report()` gathers everything in a fixed number of queries; the templates under
-`templates/actionplan/report/` lay it out, one partial per committee so a committee's part can be
-rendered (and one day cached or laid out in parallel) on its own.
+`templates/actionplan/report/` lay it out as separate HTML documents: the cover and contents, the
+summary, one per committee (with its changes) and the closing sections. The parts are laid out in
+parallel and reused while their HTML is unchanged (`helsefellesskap.pdf_parts`), then joined into
+one tagged PDF with one outline (`pdf_merge`) and numbered (`pdf_page_numbers`). The contents
+learn their page numbers from the laid-out parts.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
-from helsefellesskap.pdf import html_to_pdf_with_pages, page_counter_css
+from helsefellesskap.pdf import css_string, render_html
+from helsefellesskap.pdf_merge import PdfPart, anchor_pages, merge_tagged, page_count
+from helsefellesskap.pdf_page_numbers import DIGITS, FooterPlace, glyph_font, stamp_page_numbers
+from helsefellesskap.pdf_parts import render_parts
 from helsefellesskap.render_jobs import RenderedFile
 
 from .charts import status_bar_svg
@@ -29,6 +37,10 @@ from .models import (
 )
 
 REPORT_LANGUAGE = "nn"
+STYLESHEET = "css/report.css"
+# Where report.css puts the footer: the right and bottom page margins (mm), as in its @page rules.
+FOOTER_PLACE = FooterPlace(portrait=(16, 20), landscape=(14, 16))
+FOOTER_FONT = "font-family: 'Source Sans 3', sans-serif; font-size: 8pt"
 
 
 @dataclass
@@ -68,6 +80,8 @@ class CommitteeSection:
     committee: Committee
     goals: list = field(default_factory=list)
     summary: CountsRow | None = None
+    # This committee's part of the changes since the last revision (same keys as Report.changes).
+    changes: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -113,6 +127,9 @@ def build_report(*, plan, year, committee=None, guidelines=guidelines_in_force) 
         c.pk: CommitteeSection(c, summary=CountsRow(c.name, by_committee.get(c.pk, StatusCounts())))
         for c in committees
     }
+    changes = changes_since_last_revision(plan=plan, year=year, committee=committee)
+    for pk, section in sections.items():
+        section.changes = changes_of_committee(changes, pk)
     for measure in measures:
         section = sections[measure.goal.committee_id]
         if not section.goals or section.goals[-1].goal.pk != measure.goal_id:
@@ -127,12 +144,13 @@ def build_report(*, plan, year, committee=None, guidelines=guidelines_in_force) 
         plan=plan,
         year=year,
         committee=committee,
-        sections=[s for s in sections.values() if s.goals],
+        # A committee whose last measure was retired still shows, for its changes.
+        sections=[s for s in sections.values() if s.goals or any(s.changes.values())],
         by_priority_group=[
             CountsRow(group.name, by_group.get(group.pk, StatusCounts()))
             for group in PriorityGroup.objects.all()
         ],
-        changes=changes_since_last_revision(plan=plan, year=year, committee=committee),
+        changes=changes,
         guidelines=guidelines(),
         generated_on=timezone.localdate(),
         coverage=None if committee else priority_group_coverage(plan=plan, year=year),
@@ -222,25 +240,105 @@ def changes_since_last_revision(*, plan, year, committee=None) -> dict:
     }
 
 
-def render_report_html(report: Report) -> str:
-    """The report as one HTML document (in the report's language)."""
-    with translation.override(REPORT_LANGUAGE):
-        return render_to_string(
-            "actionplan/report/document.html",
-            {
-                "report": report,
-                "years": report.plan.years,
-                "page_counter": page_counter_css(
-                    pgettext("annual report", "page %(page)s of %(pages)s")
-                ),
-                "language": REPORT_LANGUAGE,
-            },
+def changes_of_committee(changes: dict, committee_pk) -> dict:
+    """The changes that concern one committee's measures."""
+    return {
+        "status_changes": [
+            change
+            for change in changes["status_changes"]
+            if change["measure"].goal.committee_id == committee_pk
+        ],
+        "added": [r for r in changes["added"] if r.goal.committee_id == committee_pk],
+        "retired": [r for r in changes["retired"] if r.goal.committee_id == committee_pk],
+    }
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    anchor: str
+    title: str
+    page: str
+
+
+def contents(report: Report, page_numbers: dict | None) -> list[ContentsEntry]:
+    """The table of contents; "000" holds a number's place until the pages are known."""
+    entries = [("summary", pgettext("annual report", "Summary"))]
+    if report.coverage:
+        entries.append(
+            ("coverage", pgettext("annual report", "Coverage of the priority patient groups"))
         )
+    entries += [(f"committee-{s.committee.pk}", s.committee.name) for s in report.sections]
+    entries += [
+        ("changes", pgettext("annual report", "Changes since the last revision")),
+        ("guidelines", pgettext("annual report", "Shared guidelines in force")),
+    ]
+    return [
+        ContentsEntry(anchor, title, str(page_numbers[anchor]) if page_numbers else "000")
+        for anchor, title in entries
+    ]
+
+
+def report_html_parts(report: Report, page_numbers: dict | None = None) -> list[str]:
+    """The report as separate HTML documents: cover and contents, summary, each committee,
+    and the closing sections. Without page numbers the contents show placeholders of the
+    same width, for learning how many pages the cover and contents take."""
+    context = {"report": report, "years": report.plan.years, "language": REPORT_LANGUAGE}
+    with translation.override(REPORT_LANGUAGE):
+        # The running header of every page but the cover (report.css sets it from the cover
+        # in a document laid out in one piece; a part has no cover).
+        running = {
+            "title": css_string(report.plan.title),
+            "organisation": css_string(
+                pgettext("annual report", "Helsefellesskap Møre og Romsdal")
+            ),
+        }
+
+        def part(*templates, **extra):
+            return render_to_string(
+                "actionplan/report/part.html",
+                {**context, "templates": templates, "running": running, **extra},
+            )
+
+        front = part(
+            "actionplan/report/_cover.html",
+            "actionplan/report/_contents.html",
+            running=None,
+            contents=contents(report, page_numbers),
+        )
+        summary = ["actionplan/report/_summary.html"]
+        if report.coverage:
+            summary.append("actionplan/report/_coverage.html")
+        return [
+            front,
+            part(*summary, coverage=report.coverage),
+            *(part("actionplan/report/_committee.html", section=s) for s in report.sections),
+            part("actionplan/report/_changes.html", "actionplan/report/_guidelines.html"),
+        ]
 
 
 def render_report_pdf(*, plan, year, committee=None) -> RenderedFile:
     """Build, lay out and write the report; returns the PDF bytes and its page count."""
     with translation.override(REPORT_LANGUAGE):
         report = build_report(plan=plan, year=year, committee=committee)
-        content, pages = html_to_pdf_with_pages(render_report_html(report))
-    return RenderedFile(content=content, pages=pages)
+        draft, *body = report_html_parts(report)
+        laid_out = render_parts([draft, *body])
+        front, body = laid_out[0].content, [part.content for part in laid_out[1:]]
+        # The contents' numbers cannot change how many pages the cover and contents take
+        # (placeholders are as wide), but a line that wraps differently would: check.
+        for _attempt in range(3):
+            front_pages = page_count(front)
+            numbers = anchor_pages(body, first_page=front_pages + 1)
+            front = render_parts(report_html_parts(report, numbers)[:1])[0].content
+            if page_count(front) == front_pages:
+                break
+        joined = merge_tagged([PdfPart(front, owns_anchors=False), *map(PdfPart, body)])
+        label = pgettext("annual report", "page %(page)s of %(pages)s")
+        stamp_page_numbers(joined.pdf, label=label, font=_footer_font(label), place=FOOTER_PLACE)
+        pages = len(joined.pdf.pages)
+        return RenderedFile(content=joined.write(), pages=pages)
+
+
+@lru_cache(maxsize=8)
+def _footer_font(label: str):
+    characters = label % {"page": DIGITS, "pages": ""}
+    return glyph_font(characters, render_html, css_href=static(STYLESHEET), font_css=FOOTER_FONT)

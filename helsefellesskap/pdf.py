@@ -58,6 +58,13 @@ def render_html(html: str):
     return HTML(string=html, base_url="file:///", url_fetcher=_static_only_url_fetcher()).render()
 
 
+def css_string(text: str) -> str:
+    """Text as a quoted CSS string, safe inside a <style> element (no quote, newline or "<"
+    gets out)."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '\\"<>\n\r' or ord(c) < 32 else c for c in text)
+    return f'"{escaped}"'
+
+
 def page_counter_css(template: str) -> str:
     """Turn a translated "page %(page)s of %(pages)s" into a CSS `content` value."""
     marker = "\x00"
@@ -67,7 +74,7 @@ def page_counter_css(template: str) -> str:
         if i % 2:
             parts.append(f"counter({piece})")
         elif piece:
-            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+            parts.append(css_string(piece))
     return " ".join(parts)
 
 

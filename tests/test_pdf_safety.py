@@ -53,13 +53,13 @@ def test_fetcher_serves_our_static_files_with_their_type():
 
 
 def test_measure_text_with_markup_is_shown_as_text_and_never_fetched(fetched):
-    from actionplan.report import build_report, render_report_html
+    from actionplan.report import build_report, report_html_parts
 
     plan, measures = make_plan_with_measures(2, committees=1)
     goal = measures[0].goal
     for text in HOSTILE:
         make_measure(goal, f"Tiltak {text}")
-    html = render_report_html(build_report(plan=plan, year=2024))
+    html = "".join(report_html_parts(build_report(plan=plan, year=2024)))
     for text in HOSTILE:
         assert text not in html  # escaped, so WeasyPrint sees text, not a tag
     content, _pages = pdf.html_to_pdf_with_pages(html)

@@ -6,7 +6,7 @@ from django.utils import translation
 
 from actionplan.coverage import NO_MEASURE, NONE_CARRIED_OUT, coverage
 from actionplan.models import StatusCounts
-from actionplan.report import build_report, render_report_html
+from actionplan.report import build_report, report_html_parts
 from tests.factories import (
     make_committee,
     make_goal,
@@ -116,7 +116,7 @@ def test_partial_shows_counts_and_warnings_in_words(plan_with_groups):
 
 def test_annual_report_warns_about_the_gaps(plan_with_groups):
     report = build_report(plan=plan_with_groups["plan"], year=YEAR, guidelines=list)
-    html = render_report_html(report)
+    html = "".join(report_html_parts(report))
     assert "Dekning av dei prioriterte pasientgruppene" in html
     assert "Åtvaring: hol i dekninga av dei prioriterte pasientgruppene" in html
     assert "ingen aktive tiltak i planen er retta mot denne gruppa." in html
@@ -130,7 +130,7 @@ def test_annual_report_says_so_when_every_group_is_served(db):
     goal = make_goal(plan, make_committee())
     for group in make_priority_groups():
         make_status(make_measure(goal, priority_groups=[group]), YEAR, "done")
-    html = render_report_html(build_report(plan=plan, year=YEAR, guidelines=list))
+    html = "".join(report_html_parts(build_report(plan=plan, year=YEAR, guidelines=list)))
     assert "Kvar prioritert pasientgruppe har minst eitt tiltak" in html
     assert "Åtvaring" not in html
 
@@ -140,7 +140,7 @@ def test_committee_report_has_no_coverage_section(plan_with_groups):
         plan=plan_with_groups["plan"], year=YEAR, committee=plan_with_groups["a"], guidelines=list
     )
     assert report.coverage is None
-    assert 'id="coverage"' not in render_report_html(report)
+    assert 'id="coverage"' not in "".join(report_html_parts(report))
 
 
 def test_annual_report_pdf_carries_the_warning(plan_with_groups):

@@ -149,9 +149,7 @@ def test_year_outside_the_plan_is_refused_with_a_message(client, secretariat, pl
 
 def test_render_failure_is_recorded_with_a_reason_and_retry_works(client, secretariat, plan):
     client.force_login(secretariat)
-    with mock.patch(
-        "actionplan.report.html_to_pdf_with_pages", side_effect=ValueError("font went missing")
-    ):
+    with mock.patch("actionplan.report.render_parts", side_effect=ValueError("font went missing")):
         client.post(reverse("actionplan:report_new"), {"plan": plan.pk, "year": 2024})
     report = Report.objects.get()
     assert report.state == JobState.FAILED
@@ -175,19 +173,19 @@ def test_transient_error_is_retried_then_succeeds(secretariat, plan):
 
     from actionplan import report as report_module
 
-    real = report_module.html_to_pdf_with_pages
+    real = report_module.render_parts
     calls = []
 
-    def flaky(html):
+    def flaky(htmls):
         calls.append(1)
         if len(calls) == 1:
             raise OperationalError("connection reset")
-        return real(html)
+        return real(htmls)
 
-    with mock.patch("actionplan.report.html_to_pdf_with_pages", side_effect=flaky):
+    with mock.patch("actionplan.report.render_parts", side_effect=flaky):
         report, _ = services.report_request(plan=plan, year=2024, by=secretariat)
     report.refresh_from_db()
-    assert len(calls) == 2
+    assert len(calls) == 3  # the failed try, then the parts and the contents with numbers
     assert report.state == JobState.DONE
     assert report.attempts == 2
 
@@ -198,7 +196,7 @@ def test_task_is_idempotent_for_a_done_report(secretariat, plan):
     report, _ = services.report_request(plan=plan, year=2024, by=secretariat)
     report.refresh_from_db()
     name = report.file.name
-    with mock.patch("actionplan.report.html_to_pdf_with_pages") as render:
+    with mock.patch("actionplan.report.render_parts") as render:
         render_report.apply(args=[report.pk])
     render.assert_not_called()
     report.refresh_from_db()
@@ -213,7 +211,7 @@ def test_redelivered_render_gives_up_after_too_many_attempts(secretariat, plan):
     report = make_report(
         plan, state=JobState.RENDERING, started_at=timezone.now(), attempts=RENDER_MAX_ATTEMPTS
     )
-    with mock.patch("actionplan.report.html_to_pdf_with_pages") as render:
+    with mock.patch("actionplan.report.render_parts") as render:
         render_report.apply(args=[report.pk])
     render.assert_not_called()
     report.refresh_from_db()
@@ -452,7 +450,7 @@ def test_changes_section_says_so_when_there_is_no_history(secretariat, plan):
 def test_guidelines_section_lists_those_in_force_with_their_dates(secretariat, plan):
     import datetime
 
-    from actionplan.report import build_report, render_report_html
+    from actionplan.report import build_report, report_html_parts
     from guidelines.models import GuidelineStatus
     from tests.factories import make_guideline
 
@@ -460,24 +458,24 @@ def test_guidelines_section_lists_those_in_force_with_their_dates(secretariat, p
     make_guideline("Gammal rutine", status=GuidelineStatus.WITHDRAWN)
     built = build_report(plan=plan, year=2024)
     assert [g.title for g in built.guidelines] == ["Langtidsmekanisk ventilasjon"]
-    html = render_report_html(built)
+    html = "".join(report_html_parts(built))
     assert "Langtidsmekanisk ventilasjon" in html
     assert "5.3.2024" in html
     assert "Gammal rutine" not in html
 
 
 def test_guidelines_section_says_none_registered_when_there_are_none(secretariat, plan):
-    from actionplan.report import build_report, render_report_html
+    from actionplan.report import build_report, report_html_parts
 
-    html = render_report_html(build_report(plan=plan, year=2024, guidelines=list))
+    html = "".join(report_html_parts(build_report(plan=plan, year=2024, guidelines=list)))
     assert 'id="guidelines"' in html
     assert "Ingen felles retningsliner" in html or "No shared guidelines" in html
 
 
 def test_page_counter_css_follows_the_translation():
-    from actionplan.report import page_counter_css
+    from helsefellesskap.pdf import page_counter_css
 
     assert page_counter_css("side %(page)s av %(pages)s") == (
         '"side " counter(page) " av " counter(pages)'
     )
-    assert page_counter_css('%(page)s/"%(pages)s') == 'counter(page) "/\\"" counter(pages)'
+    assert page_counter_css('%(page)s/"%(pages)s') == 'counter(page) "/\\22 " counter(pages)'
