@@ -2,13 +2,18 @@
 
 The real plan 2023–2026 has 12 committees, 46 main goals, 72 sub-goals and 151 measures; a plan
 of scale N has N times as many of each, with text lengths drawn around the real plan's, a status
-for every plan year, and history records (as if each row had been created in the portal).
+for every plan year, and history records as a plan followed in the portal would have them: the
+plan entered before its first status year, each year's statuses reported in that year's autumn,
+and every past year's revision locked in December. So the annual report for a year lists that
+year's status changes, as a real one does, not every status ever set.
 """
 
 import random
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from actionplan.caching import bump_plan_content_version
@@ -21,6 +26,7 @@ from .models import (
     Person,
     Plan,
     PriorityGroup,
+    RevisionYear,
     Status,
     SubGoal,
 )
@@ -50,6 +56,10 @@ class SyntheticPlanSize:
     measures: int
 
 
+def _on(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, 12, tzinfo=timezone.get_current_timezone())
+
+
 def _text(rng: random.Random, low: int, high: int) -> str:
     words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
     return (" ".join(words)).capitalize() + "."
@@ -68,6 +78,7 @@ def make_synthetic_plan(*, scale: int, seed: int) -> Plan:
         ended=True,  # never the portal's "current" plan
     )
     groups = list(PriorityGroup.objects.all())
+    entered = _on(plan.first_status_year, 1, 15)  # the plan's items, entered before any status
     tag = f"s{scale}-{seed}-{plan.pk}"
     people = Person.objects.bulk_create(
         Person(name=f"Person {tag}-{i}", organisation=rng.choice(ORGANISATIONS))
@@ -86,6 +97,7 @@ def make_synthetic_plan(*, scale: int, seed: int) -> Plan:
             for i in range(REAL_COMMITTEES * scale)
         ],
         Committee,
+        default_date=entered,
     )
     goals = bulk_create_with_history(
         [
@@ -94,6 +106,7 @@ def make_synthetic_plan(*, scale: int, seed: int) -> Plan:
             for g in range(rng.randint(*GOALS_PER_COMMITTEE))
         ],
         Goal,
+        default_date=entered,
     )
     subgoals = bulk_create_with_history(
         [
@@ -102,6 +115,7 @@ def make_synthetic_plan(*, scale: int, seed: int) -> Plan:
             for s in range(rng.randint(*SUBGOALS_PER_GOAL))
         ],
         SubGoal,
+        default_date=entered,
     )
     by_goal: dict[int, list[SubGoal]] = {}
     for subgoal in subgoals:
@@ -120,7 +134,7 @@ def make_synthetic_plan(*, scale: int, seed: int) -> Plan:
                         order=m,
                     )
                 )
-    measures = bulk_create_with_history(measures, Measure)
+    measures = bulk_create_with_history(measures, Measure, default_date=entered)
     links = Measure.priority_groups.through
     links.objects.bulk_create(
         links(measure_id=measure.pk, prioritygroup_id=group.pk)
@@ -129,20 +143,27 @@ def make_synthetic_plan(*, scale: int, seed: int) -> Plan:
         if rng.random() < 0.3
     )
     statuses = list(Status.values)
-    bulk_create_with_history(
-        [
-            MeasureStatus(
-                measure=measure,
-                year=year,
-                status=rng.choice(statuses),
-                note=_text(rng, 3, 12) if rng.random() < 0.15 else "",
-            )
-            for measure in measures
-            for year in plan.years
-        ],
-        MeasureStatus,
-        batch_size=2000,
-    )
+    rows = [
+        MeasureStatus(
+            measure=measure,
+            year=year,
+            status=rng.choice(statuses),
+            note=_text(rng, 3, 12) if rng.random() < 0.15 else "",
+        )
+        for measure in measures
+        for year in plan.years
+    ]
+    now = timezone.now()
+    for year in plan.years:
+        reported = min(_on(year, 10, 15), now)
+        bulk_create_with_history(
+            [row for row in rows if row.year == year],
+            MeasureStatus,
+            batch_size=2000,
+            default_date=reported,
+        )
+        if year < now.year:
+            RevisionYear.objects.create(plan=plan, year=year, locked_at=_on(year, 12, 1))
     # bulk_create sends no post_save: cached pages must learn of the new content here.
     bump_plan_content_version()
     return plan
