@@ -9,6 +9,7 @@ learn their page numbers from the laid-out parts.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -61,6 +62,21 @@ class CountsRow:
     @property
     def chart(self) -> str:
         return status_bar_svg(self.counts, title=self.label)
+
+
+@dataclass(frozen=True)
+class ReportCell:
+    """A measure's status in one year, as the report prints it (label and note, or blank)."""
+
+    status: str
+    label: str
+    note: str
+
+    @classmethod
+    def of(cls, status) -> "ReportCell":
+        if status is None:
+            return cls("not_reported", "", "")
+        return cls(status.status or "not_reported", status.get_status_display(), status.note)
 
 
 @dataclass
@@ -138,7 +154,7 @@ def build_report(*, plan, year, committee=None, guidelines=guidelines_in_force) 
         if not goal_block.subgoals or goal_block.subgoals[-1].subgoal != measure.subgoal:
             goal_block.subgoals.append(SubGoalBlock(measure.subgoal))
         goal_block.subgoals[-1].measures.append(measure)
-        measure.report_cells = [measure.status_for(y) for y in plan.years]
+        measure.report_cells = [ReportCell.of(measure.status_for(y)) for y in plan.years]
 
     return Report(
         plan=plan,
@@ -278,11 +294,27 @@ def contents(report: Report, page_numbers: dict | None) -> list[ContentsEntry]:
     ]
 
 
-def report_html_parts(report: Report, page_numbers: dict | None = None) -> list[str]:
-    """The report as separate HTML documents: cover and contents, summary, each committee,
-    and the closing sections. Without page numbers the contents show placeholders of the
+def report_html_parts(report: Report) -> Iterator[str]:
+    """The report as separate HTML documents, made one by one: cover and contents (with
+    placeholders for the page numbers), summary, each committee, and the closing sections."""
+    yield front_html(report)
+    yield from body_html(report)
+
+
+def front_html(report: Report, page_numbers: dict | None = None) -> str:
+    """The cover and the contents. Without page numbers the contents show placeholders of the
     same width, for learning how many pages the cover and contents take."""
-    context = {"report": report, "years": report.plan.years, "language": REPORT_LANGUAGE}
+    with translation.override(REPORT_LANGUAGE):
+        return _part(
+            report,
+            "actionplan/report/_cover.html",
+            "actionplan/report/_contents.html",
+            contents=contents(report, page_numbers),
+        )
+
+
+def body_html(report: Report) -> Iterator[str]:
+    """The summary, each committee and the closing sections, each as its own document."""
     with translation.override(REPORT_LANGUAGE):
         # The running header of every page but the cover (report.css sets it from the cover
         # in a document laid out in one piece; a part has no cover).
@@ -292,43 +324,37 @@ def report_html_parts(report: Report, page_numbers: dict | None = None) -> list[
                 pgettext("annual report", "Helsefellesskap Møre og Romsdal")
             ),
         }
+    summary = ["actionplan/report/_summary.html"]
+    if report.coverage:
+        summary.append("actionplan/report/_coverage.html")
+    yield _part(report, *summary, running=running, coverage=report.coverage)
+    for section in report.sections:
+        yield _part(report, "actionplan/report/_committee.html", running=running, section=section)
+    closing = ["actionplan/report/_changes.html", "actionplan/report/_guidelines.html"]
+    yield _part(report, *closing, running=running)
 
-        def part(*templates, **extra):
-            return render_to_string(
-                "actionplan/report/part.html",
-                {**context, "templates": templates, "running": running, **extra},
-            )
 
-        front = part(
-            "actionplan/report/_cover.html",
-            "actionplan/report/_contents.html",
-            running=None,
-            contents=contents(report, page_numbers),
+def _part(report: Report, *templates, **extra) -> str:
+    """One part of the report as a complete HTML document, in the report's language."""
+    context = {"report": report, "years": report.plan.years, "language": REPORT_LANGUAGE}
+    with translation.override(REPORT_LANGUAGE):
+        return render_to_string(
+            "actionplan/report/part.html", {**context, "templates": templates, **extra}
         )
-        summary = ["actionplan/report/_summary.html"]
-        if report.coverage:
-            summary.append("actionplan/report/_coverage.html")
-        return [
-            front,
-            part(*summary, coverage=report.coverage),
-            *(part("actionplan/report/_committee.html", section=s) for s in report.sections),
-            part("actionplan/report/_changes.html", "actionplan/report/_guidelines.html"),
-        ]
 
 
 def render_report_pdf(*, plan, year, committee=None) -> RenderedFile:
     """Build, lay out and write the report; returns the PDF bytes and its page count."""
     with translation.override(REPORT_LANGUAGE):
         report = build_report(plan=plan, year=year, committee=committee)
-        draft, *body = report_html_parts(report)
-        laid_out = render_parts([draft, *body])
+        laid_out = render_parts(report_html_parts(report))
         front, body = laid_out[0].content, [part.content for part in laid_out[1:]]
         # The contents' numbers cannot change how many pages the cover and contents take
         # (placeholders are as wide), but a line that wraps differently would: check.
         for _attempt in range(3):
             front_pages = page_count(front)
             numbers = anchor_pages(body, first_page=front_pages + 1)
-            front = render_parts(report_html_parts(report, numbers)[:1])[0].content
+            front = render_parts([front_html(report, numbers)])[0].content
             if page_count(front) == front_pages:
                 break
         joined = merge_tagged([PdfPart(front, owns_anchors=False), *map(PdfPart, body)])

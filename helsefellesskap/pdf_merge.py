@@ -113,13 +113,19 @@ def _move_structure(source, joined, first_page, document, parent_tree, first_key
         copy.S = Name.Part
         copy.P = document
         document.K.append(copy)
-    numbers = _flat_numbers(part_root.ParentTree)
+    # One copy of the whole flattened tree: qpdf maps its thousands of references in one go.
+    flat = Array(
+        [item for key, value in _flat_numbers(part_root.ParentTree) for item in (key, value)]
+    )
+    copied = joined.copy_foreign(source.make_indirect(flat))
     last_key = first_key - 1
-    for key, value in numbers:
-        last_key = max(last_key, first_key + key)
-        parent_tree.append(first_key + key)
-        parent_tree.append(_copy(joined, value))
-    for page in joined.pages[first_page:]:
+    for position in range(0, len(copied), 2):
+        key = first_key + int(copied[position])
+        last_key = max(last_key, key)
+        parent_tree.append(key)
+        parent_tree.append(copied[position + 1])
+    for number in range(first_page, len(joined.pages)):
+        page = joined.pages[number]
         if "/StructParents" in page.obj:
             page.obj.StructParents = first_key + int(page.obj.StructParents)
         for annotation in page.obj.get("/Annots", []):

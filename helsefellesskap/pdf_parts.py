@@ -15,7 +15,9 @@ import logging
 import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,36 +58,71 @@ def part_key(html: str) -> str:
     return hashlib.sha256(identity.encode()).hexdigest()
 
 
-def render_parts(htmls: list[str]) -> list[LaidOutPart]:
-    """Each HTML document laid out as tagged PDF, in order; unchanged parts from the cache."""
+def render_parts(htmls: Iterable[str]) -> list[LaidOutPart]:
+    """Each HTML document laid out as tagged PDF, in order; unchanged parts from the cache.
+
+    The HTML may come from a generator: a part goes to the pool as soon as it is made, so
+    making the next part's HTML overlaps with laying out the ones before."""
     directory = cache_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    paths = [directory / f"{part_key(html)}.pdf" for html in htmls]
-    results: dict[int, LaidOutPart] = {}
-    missing = []
-    for index, path in enumerate(paths):
-        try:
-            results[index] = LaidOutPart(path.read_bytes(), reused=True)
-            os.utime(path)  # recently used: kept by the pruning below
-        except FileNotFoundError:
-            missing.append(index)
-    # The longest parts first, so that no core waits for one long part at the end.
-    missing.sort(key=lambda index: len(htmls[index]), reverse=True)
-    for index, content in zip(missing, _lay_out([htmls[i] for i in missing]), strict=True):
-        _store(paths[index], content)
-        results[index] = LaidOutPart(content, reused=False)
+    results: list[LaidOutPart | None] = []
+    pending: dict[int, tuple[Path, Future]] = {}
+    pool = None
+    try:
+        for index, html in enumerate(htmls):
+            path = directory / f"{part_key(html)}.pdf"
+            try:
+                results.append(LaidOutPart(path.read_bytes(), reused=True))
+                os.utime(path)  # recently used: kept by the pruning below
+                continue
+            except FileNotFoundError:
+                results.append(None)
+            if worker_count() <= 1:
+                pending[index] = (path, _done(lay_out_part(html)))
+                continue
+            if pool is None:
+                pool = _pool()
+            with _may_have_children():
+                pending[index] = (path, pool.submit(lay_out_part, html))
+        for index, (path, future) in pending.items():
+            content = future.result()
+            _store(path, content)
+            results[index] = LaidOutPart(content, reused=False)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     _prune(directory)
-    return [results[index] for index in range(len(htmls))]
+    return results
 
 
-def _lay_out(htmls: list[str]) -> list[bytes]:
-    workers = min(worker_count(), len(htmls))
-    if workers <= 1:
-        return [lay_out_part(html) for html in htmls]
+def _pool() -> ProcessPoolExecutor:
     # fork: the children start with the project loaded. They only lay out HTML.
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(lay_out_part, htmls, chunksize=1))
+    return ProcessPoolExecutor(max_workers=worker_count(), mp_context=context)
+
+
+@contextmanager
+def _may_have_children():
+    """Let a daemonic process start the pool's processes.
+
+    A Celery prefork worker runs tasks in daemonic processes, and multiprocessing refuses to
+    start children from those, lest they be orphaned when the daemon is killed. The pool lives
+    only inside `render_parts`, which shuts it down before returning; if the worker is killed
+    first, each child finishes its part and exits when it finds the pool's pipe closed."""
+    config = multiprocessing.current_process()._config
+    daemon = config.get("daemon")
+    config["daemon"] = False
+    try:
+        yield
+    finally:
+        if daemon is not None:
+            config["daemon"] = daemon
+
+
+def _done(content: bytes) -> Future:
+    future = Future()
+    future.set_result(content)
+    return future
 
 
 def lay_out_part(html: str) -> bytes:
