@@ -42,12 +42,11 @@ class LaidOutPart:
 
 
 def cache_dir() -> Path:
-    return Path(getattr(settings, "PDF_PART_CACHE_DIR", Path(settings.MEDIA_ROOT) / "pdf-parts"))
+    return Path(settings.PDF_PART_CACHE_DIR)
 
 
 def worker_count() -> int:
-    configured = getattr(settings, "PDF_RENDER_WORKERS", None)
-    return int(configured) if configured else len(os.sched_getaffinity(0))
+    return settings.PDF_RENDER_WORKERS or len(os.sched_getaffinity(0))
 
 
 def part_key(html: str) -> str:

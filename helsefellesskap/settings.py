@@ -229,6 +229,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Long PDFs (the annual report) are laid out as parts in this many processes (default: one per
+# core) and each part is kept here, under a hash of its HTML, to be reused while it is unchanged.
+PDF_RENDER_WORKERS = int(os.environ.get("PDF_RENDER_WORKERS", "0")) or None
+PDF_PART_CACHE_DIR = Path(os.environ.get("PDF_PART_CACHE_DIR", MEDIA_ROOT / "pdf-parts"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
