@@ -347,6 +347,10 @@ def render_report_pdf(*, plan, year, committee=None) -> RenderedFile:
     """Build, lay out and write the report; returns the PDF bytes and its page count."""
     with translation.override(REPORT_LANGUAGE):
         report = build_report(plan=plan, year=year, committee=committee)
+        label = pgettext("annual report", "page %(page)s of %(pages)s")
+        # Made before the pool starts: laying out its few glyphs also readies the font
+        # machinery, which the pool's processes then inherit instead of each starting it.
+        footer_font = _footer_font(label)
         laid_out = render_parts(report_html_parts(report))
         front, body = laid_out[0].content, [part.content for part in laid_out[1:]]
         # The contents' numbers cannot change how many pages the cover and contents take
@@ -358,8 +362,7 @@ def render_report_pdf(*, plan, year, committee=None) -> RenderedFile:
             if page_count(front) == front_pages:
                 break
         joined = merge_tagged([PdfPart(front, owns_anchors=False), *map(PdfPart, body)])
-        label = pgettext("annual report", "page %(page)s of %(pages)s")
-        stamp_page_numbers(joined.pdf, label=label, font=_footer_font(label), place=FOOTER_PLACE)
+        stamp_page_numbers(joined.pdf, label=label, font=footer_font, place=FOOTER_PLACE)
         pages = len(joined.pdf.pages)
         return RenderedFile(content=joined.write(), pages=pages)
 
