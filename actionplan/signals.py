@@ -1,10 +1,10 @@
 """Signal receivers of the action plan app."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from actionplan.caching import bump_plan_content_version
+from actionplan.caching import PLAN_CONTENT, bump_on_save_and_delete, bump_plan_content_version
 from actionplan.models import (
     Committee,
     Goal,
@@ -39,16 +39,7 @@ def stamp_loaded_status(sender, instance, raw, **kwargs):
         instance.updated_at = timezone.now()
 
 
-def plan_content_changed(sender, **kwargs):
-    """A save or delete of plan content: cached fragments of the plan's pages are out of date."""
-    bump_plan_content_version()
-
-
-for model in PLAN_CONTENT_MODELS:
-    post_save.connect(plan_content_changed, sender=model, dispatch_uid=f"bump_{model.__name__}")
-    post_delete.connect(
-        plan_content_changed, sender=model, dispatch_uid=f"bump_deleted_{model.__name__}"
-    )
+bump_on_save_and_delete(PLAN_CONTENT, PLAN_CONTENT_MODELS)
 
 
 @receiver(m2m_changed, sender=Measure.priority_groups.through, dispatch_uid="bump_priority_links")

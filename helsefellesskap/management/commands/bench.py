@@ -20,7 +20,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from actionplan.caching import bump_plan_content_version
+from actionplan.caching import bump_all_content_versions, bump_plan_content_version
 from actionplan.models import NOT_REPORTED, Committee, Measure, MeasureStatus, Plan
 from helsefellesskap import benchmark
 
@@ -166,7 +166,7 @@ class Command(BaseCommand):
                     name,
                     url,
                     requests=options["requests"],
-                    invalidate=bump_plan_content_version,
+                    invalidate=bump_all_content_versions,
                 )
                 rows.append(timing)
                 self.stdout.write(
