@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +13,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from helsefellesskap.exports import csv_response
+from helsefellesskap.roles import can_correct_locked_year, can_edit_committee
 from meetings.models import ActionPoint
 
 from .caching import cached_fragment, cached_value
@@ -132,36 +134,55 @@ def committee_detail(request, slug):
     committee = get_object_or_404(
         Committee.objects.select_related("leader", "deputy", "secretary"), slug=slug
     )
+    # The status chart and the goal tree cost most of the page and change only with the
+    # plan's content (issue 9). The tree's edit controls depend on the user only through
+    # these rights and the page they return to, so editors share a variant of it too.
+    edit_variant = None
+    if can_edit_committee(request.user, committee):
+        edit_variant = (can_correct_locked_year(request.user), request.get_full_path())
+    parts = cached_value(
+        "committee-page",
+        plan.pk,
+        committee.pk,
+        edit_variant,
+        compute=lambda: _committee_parts(request, plan, committee),
+    )
+    context = {
+        "plan": plan,
+        "committee": committee,
+        "status_html": mark_safe(parts["status"]),  # noqa: S308 - our own HTML
+        "goals_html": mark_safe(parts["goals"]),  # noqa: S308 - our own HTML
+        "action_points": ActionPoint.objects.open_for_committee(committee).visible_to(request.user),
+        "plan_query": plan_query(request, plan),
+        "breadcrumbs": _crumbs((committee.short_name, None)),
+    }
+    return render(request, "actionplan/committee_detail.html", context)
+
+
+def _committee_parts(request, plan, committee) -> dict[str, str]:
+    """The committee page's cached HTML: its status per year, and its goal tree."""
     goals = list(Goal.objects.active().filter(plan=plan, committee=committee).with_measures())
     for goal in goals:
         goal.section_list = goal.sections()
         for measure in goal.measures.all():
             measure.year_cells = measure.statuses_by_year(plan.years)
     measures = Measure.objects.active().in_plan(plan).filter(goal__committee=committee)
-    # Building this aggregate (a filtered count per year and status) costs Django more than
-    # the rest of the page; it changes only with the plan's content (issue 9).
-    by_year = cached_value(
-        "committee-status-by-year",
-        plan.pk,
-        committee.pk,
-        plan.years,
-        compute=lambda: measures.status_counts_by_year(plan.years),
+    by_year = measures.status_counts_by_year(plan.years)
+    chart = status_years_svg(
+        by_year,
+        title=_("Status per year for %(committee)s") % {"committee": committee.short_name},
     )
-    context = {
-        "plan": plan,
-        "committee": committee,
-        "goals": goals,
-        "years": plan.years,
-        "chart": status_years_svg(
-            by_year,
-            title=_("Status per year for %(committee)s") % {"committee": committee.short_name},
+    context = {"plan": plan, "committee": committee, "years": plan.years}
+    return {
+        "status": render_to_string(
+            "actionplan/_committee_status.html",
+            {**context, "chart": chart, "counts_by_year": by_year},
+            request=request,
         ),
-        "counts_by_year": by_year,
-        "action_points": ActionPoint.objects.open_for_committee(committee).visible_to(request.user),
-        "plan_query": plan_query(request, plan),
-        "breadcrumbs": _crumbs((committee.short_name, None)),
+        "goals": render_to_string(
+            "actionplan/_committee_goals.html", {**context, "goals": goals}, request=request
+        ),
     }
-    return render(request, "actionplan/committee_detail.html", context)
 
 
 class PlanTableView(SingleTableMixin, FilterView):

@@ -20,9 +20,11 @@ QUERY_BOUNDS = {
     "measure": 5,  # + linked action points, + measures carried over into a later plan
 }
 # The same pages once their fragment is cached: plan, open revision year, content version,
-# plus validating the chosen committee and priority group on a filtered table.
+# plus validating the chosen committee and priority group on a filtered table; the committee
+# page reads its committee and open action points instead of the revision year.
 WARM_QUERY_BOUNDS = {
     "overview": 3,
+    "committee": 4,
     "overview_other_year": 2,
     "table": 3,
     "table_filtered": 5,
