@@ -177,10 +177,15 @@ class Plan(models.Model):
         """The year columns of the plan table, oldest first."""
         return list(range(min(self.first_status_year, self.start_year), self.end_year + 1))
 
-    def default_year(self, today=None) -> int:
+    def default_year(self, today=None, *, revisions=None) -> int:
         """The year editors report on unless they choose another: the open revision year,
-        otherwise this calendar year clamped to the plan's years."""
-        revision = self.revision_years.filter(locked_at__isnull=True).order_by("-year").first()
+        otherwise this calendar year clamped to the plan's years. `revisions`: the plan's
+        revision years when the caller has read them already (saves a query)."""
+        if revisions is None:
+            revision = self.revision_years.filter(locked_at__isnull=True).order_by("-year").first()
+        else:
+            unlocked = [r for r in revisions if r.locked_at is None]
+            revision = max(unlocked, key=lambda r: r.year, default=None)
         if revision:
             return revision.year
         year = (today or timezone.localdate()).year
@@ -209,8 +214,13 @@ class Plan(models.Model):
 class CommitteeQuerySet(models.QuerySet):
     def in_plan(self, plan):
         """Committees with at least one goal in the plan, leader, deputy and secretary joined."""
-        return self.filter(
-            models.Exists(Goal.objects.filter(committee=models.OuterRef("pk"), plan=plan))
+        return self.marked_in_plan(plan).filter(in_plan=True)
+
+    def marked_in_plan(self, plan):
+        """Every committee, `in_plan` telling whether it has a goal in the plan; leader, deputy
+        and secretary joined (for pages that show all committees and those of the plan)."""
+        return self.annotate(
+            in_plan=models.Exists(Goal.objects.filter(committee=models.OuterRef("pk"), plan=plan))
         ).select_related("leader", "deputy", "secretary")
 
     def editable_by(self, user):

@@ -1,6 +1,7 @@
 """Signal receivers of the action plan app."""
 
-from django.db.models.signals import m2m_changed, pre_save
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -46,3 +47,12 @@ bump_on_save_and_delete(PLAN_CONTENT, PLAN_CONTENT_MODELS)
 def priority_groups_changed(sender, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear"):
         bump_plan_content_version()
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="bump_user_renamed")
+def user_changed(sender, instance, update_fields=None, **kwargs):
+    """A user's name shows on cached pages (who updated a status last, on the revision board)
+    when no person is linked; a log-in, which only stamps last_login, changes nothing shown."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    bump_plan_content_version()
