@@ -1,8 +1,8 @@
 """The plan table: every active measure of a plan, one status column per plan year.
 
 django-tables2 gives the columns, ordering, pagination and the export values; the page's
-rows are drawn by one row partial (actionplan/_plan_table_row.html) instead of per-cell
-rendering, which costs about ten times a plain template (issue 9). The row partial draws
+rows are drawn by the table's own template (actionplan/_plan_table.html) instead of per-cell
+rendering, which costs about ten times a plain template (issue 9). That template draws
 the visible columns in the order declared here: keep the two in step.
 """
 
