@@ -74,10 +74,11 @@ def _export_getter(bound_column):
     if hasattr(column, "export_value"):
         return column.export_value
     if isinstance(column, tables.ManyToManyColumn):
-        name = bound_column.accessor
+        accessor = bound_column.accessor
 
         def related(record):
-            return column.separator.join(str(item) for item in getattr(record, name).all())
+            items = column.filter(accessor.resolve(record))
+            return column.separator.join(str(item) for item in items)
 
         return related
     path = bound_column.accessor.split("__")
@@ -110,7 +111,11 @@ class PlanTable(tables.Table):
     # In the CSV only: the page shows them on the measure page.
     measurement = tables.Column(verbose_name=_("How it is measured"), default="", visible=False)
     priority_groups = tables.ManyToManyColumn(
-        verbose_name=_("Priority patient groups"), visible=False, separator="; "
+        accessor="listed_priority_groups",
+        filter=list,  # the groups are already a list or a prefetched queryset
+        verbose_name=_("Priority patient groups"),
+        visible=False,
+        separator="; ",
     )
     notes = tables.Column(verbose_name=_("Notes"), default="", visible=False)
 

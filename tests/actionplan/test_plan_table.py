@@ -83,6 +83,22 @@ def test_table_has_a_status_column_per_plan_year(client, plan_rows):
     assert "<caption>Measures of the plan</caption>" in html
 
 
+def test_table_row_shows_priority_groups_and_each_years_status(client, plan_rows):
+    html = client.get("/plan/table/").content.decode()
+    row = re.search(r"<tr>\s*<td>Rehab</td>.*?Lage heimeside.*?</tr>", html, re.S).group(0)
+    assert '<span class="priority-tag">Skrøpelege eldre</span>' in row
+    cells = re.findall(r'<td class="status-cell">(.*?)</td>', row, re.S)
+    labels = [re.search(r'status__label">([^<]*)<', cell).group(1) for cell in cells]
+    # 2022-2026: nothing, done in 2023, not done in 2024, nothing after.
+    assert labels == [
+        "Not reported",
+        "Carried out",
+        "Not carried out",
+        "Not reported",
+        "Not reported",
+    ]
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
