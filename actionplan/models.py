@@ -180,9 +180,14 @@ class Plan(models.Model):
     def default_year(self, today=None) -> int:
         """The year editors report on unless they choose another: the open revision year,
         otherwise this calendar year clamped to the plan's years."""
-        revision = self.revision_years.filter(locked_at__isnull=True).order_by("-year").first()
-        if revision:
-            return revision.year
+        open_year = (
+            self.revision_years.filter(locked_at__isnull=True)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
+        if open_year is not None:
+            return open_year
         year = (today or timezone.localdate()).year
         return max(self.years[0], min(year, self.years[-1]))
 
