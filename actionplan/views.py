@@ -199,7 +199,7 @@ class PlanTableView(SingleTableMixin, FilterView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Measure.objects.for_plan_table(self.plan)
+        return Measure.objects.for_plan_table(self.plan).with_lists()
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
