@@ -18,28 +18,36 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
-from redis.exceptions import RedisError
+
+from helsefellesskap.page_cache import CACHE_DOWN
 
 from .models import ContentVersion
 
 logger = logging.getLogger(__name__)
-# What the cache backend raises when its server is unreachable (Redis, or a socket error).
-CACHE_DOWN = (RedisError, OSError)
 
 PLAN_CONTENT = "plan-content"
 # Fragments are keyed on the version, so the timeout only bounds how long unused ones linger.
 FRAGMENT_SECONDS = 24 * 60 * 60
 
 
-def plan_content_version() -> str:
-    """The current token of the plan's content (created on first use, e.g. after a flush)."""
+def plan_content_version(request=None) -> str:
+    """The current token of the plan's content (created on first use, e.g. after a flush).
+
+    Given the request, it is read once per request: the anonymous page cache reads it before
+    the view does. A page reads nothing it saves itself, and reading the token before the
+    content keeps a copy's key no newer than what the copy shows."""
+    memo = getattr(request, "_plan_content_version", None)
+    if memo is not None:
+        return memo
     token = ContentVersion.objects.filter(name=PLAN_CONTENT).values_list("token", flat=True).first()
     if token is None:
         token = ContentVersion.objects.get_or_create(
             name=PLAN_CONTENT, defaults={"token": uuid.uuid4().hex}
         )[0].token
+    if request is not None:
+        request._plan_content_version = token
     return token
 
 
@@ -50,11 +58,18 @@ def bump_plan_content_version() -> None:
         ContentVersion.objects.update_or_create(name=PLAN_CONTENT, defaults={"token": token})
 
 
-def cached_value(name: str, *vary_on, compute: Callable[[], Any]) -> Any:
+def plan_page_state(request) -> tuple[str, str]:
+    """What an anonymous copy of a plan page depends on besides its URL and language (see
+    helsefellesskap/page_cache.py): the content version, and today's date, which picks the
+    year shown when none is asked for."""
+    return plan_content_version(request), timezone.localdate().isoformat()
+
+
+def cached_value(name: str, *vary_on, compute: Callable[[], Any], request=None) -> Any:
     """A picklable value for this content version, language and `vary_on`, computed by
     `compute()` only when not cached yet. It must not depend on the user."""
     key = make_template_fragment_key(
-        name, [plan_content_version(), translation.get_language(), *vary_on]
+        name, [plan_content_version(request), translation.get_language(), *vary_on]
     )
     try:
         value = cache.get(key)
@@ -69,7 +84,8 @@ def cached_value(name: str, *vary_on, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def cached_fragment(name: str, *vary_on, render: Callable[[], str]) -> SafeString:
+def cached_fragment(name: str, *vary_on, render: Callable[[], str], request=None) -> SafeString:
     """HTML of a fragment for this content version, language and `vary_on`, rendered by
     `render()` only when not cached yet. The fragment must not depend on the user."""
-    return mark_safe(cached_value(name, *vary_on, compute=render))  # noqa: S308 - our own HTML
+    html = cached_value(name, *vary_on, compute=render, request=request)
+    return mark_safe(html)  # noqa: S308 - our own HTML

@@ -12,9 +12,10 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from helsefellesskap.exports import csv_response
+from helsefellesskap.page_cache import anonymous_page_cache
 from meetings.models import ActionPoint
 
-from .caching import cached_fragment, cached_value
+from .caching import cached_fragment, cached_value, plan_page_state
 from .charts import status_bar_svg, status_years_svg
 from .exports import xlsx_response
 from .filters import MeasureFilter
@@ -68,6 +69,7 @@ def _chosen_year(request, plan) -> int:
     return year if year in plan.years else plan.default_year()
 
 
+@anonymous_page_cache(state=plan_page_state)
 def overview(request):
     """The plan's front page: every committee with its status distribution for a year."""
     plan = plan_from_request(request, required=False)
@@ -85,6 +87,7 @@ def overview(request):
             {**_overview_status(plan, year), "plan_query": query},
             request=request,
         ),
+        request=request,
     )
     context = {
         "plan": plan,
@@ -146,6 +149,7 @@ def committee_detail(request, slug):
         committee.pk,
         plan.years,
         compute=lambda: measures.status_counts_by_year(plan.years),
+        request=request,
     )
     context = {
         "plan": plan,
@@ -217,7 +221,11 @@ class PlanTableView(SingleTableMixin, FilterView):
             plan_query=plan_query(self.request, self.plan),
             default_year=self.default_year,
             results_html=cached_fragment(
-                "plan-table", self.plan.pk, vary_on, render=self.render_results
+                "plan-table",
+                self.plan.pk,
+                vary_on,
+                render=self.render_results,
+                request=self.request,
             ),
             breadcrumbs=_crumbs((gettext_lazy("Plan table"), None)),
         )
@@ -243,6 +251,11 @@ class PlanTableView(SingleTableMixin, FilterView):
         return render_to_string(
             "actionplan/_plan_table_results.html", context, request=self.request
         )
+
+
+# The table's page, whole responses cached for anonymous visitors (a ?_export= download too:
+# the query string is in the key). table.csv and table.xlsx are not cached.
+plan_table = anonymous_page_cache(state=plan_page_state)(PlanTableView.as_view())
 
 
 def measure_detail(request, pk):
