@@ -140,7 +140,7 @@ class AnonymousPageCacheMiddleware:
 
     def _key(self, request) -> str | None:
         """The key when this request may be served from the cache, else None."""
-        if request.method not in ("GET", "HEAD") or request.headers.get("HX-Request"):
+        if request.method not in ("GET", "HEAD") or "HTTP_HX_REQUEST" in request.META:
             return None
         if any(name in request.COOKIES for name in per_visitor_cookies()):
             return None
