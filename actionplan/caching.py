@@ -19,16 +19,16 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
-from redis.exceptions import RedisError
+
+from helsefellesskap.page_cache import CACHE_DOWN
 
 from .models import ContentVersion
 
 logger = logging.getLogger(__name__)
-# What the cache backend raises when its server is unreachable (Redis, or a socket error).
-CACHE_DOWN = (RedisError, OSError)
 
 PLAN_CONTENT = "plan-content"
 # Meetings and their action points (the people and committees they name are plan content).
@@ -37,21 +37,44 @@ MEETINGS_CONTENT = "meetings-content"
 FRAGMENT_SECONDS = 24 * 60 * 60
 
 
-def content_versions(*names: str) -> list[str]:
+def content_versions(*names: str, request=None) -> list[str]:
     """The current tokens of these contents, in one query (a missing one is created, e.g.
-    after a flush)."""
-    tokens = dict(ContentVersion.objects.filter(name__in=names).values_list("name", "token"))
-    for name in names:
-        if name not in tokens:
-            tokens[name] = ContentVersion.objects.get_or_create(
-                name=name, defaults={"token": uuid.uuid4().hex}
-            )[0].token
-    return [tokens[name] for name in names]
+    after a flush).
+
+    Given the request, each is read once per request: the anonymous page cache reads the plan's
+    before the view does. A page reads nothing it saves itself, and reading the token before
+    the content keeps a copy's key no newer than what the copy shows."""
+    known = getattr(request, "_content_versions", None) if request is not None else None
+    known = {} if known is None else known
+    missing = [name for name in names if name not in known]
+    if missing:
+        known.update(_read_tokens(missing))
+        for name in missing:
+            if name not in known:
+                known[name] = ContentVersion.objects.get_or_create(
+                    name=name, defaults={"token": uuid.uuid4().hex}
+                )[0].token
+        if request is not None:
+            request._content_versions = known
+    return [known[name] for name in names]
 
 
-def plan_content_version() -> str:
+def _read_tokens(names: list[str]) -> dict[str, str]:
+    """Tokens by name. Every anonymous page hit reads one (helsefellesskap/page_cache.py), so
+    this is a plain statement: the ORM's query building cost ten times the round trip."""
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT name, token FROM {table} WHERE name IN ({placeholders})",  # noqa: S608
+            names,
+        )
+        return dict(cursor.fetchall())
+
+
+def plan_content_version(request=None) -> str:
     """The current token of the plan's content."""
-    return content_versions(PLAN_CONTENT)[0]
+    return content_versions(PLAN_CONTENT, request=request)[0]
 
 
 def bump_content_version(name: str) -> None:
@@ -86,13 +109,24 @@ def bump_on_save_and_delete(name: str, models) -> None:
         )
 
 
+def plan_page_state(request) -> tuple[str, str]:
+    """What an anonymous copy of a plan page depends on besides its URL and language (see
+    helsefellesskap/page_cache.py): the content version, and today's date, which picks the
+    year shown when none is asked for."""
+    return plan_content_version(request), timezone.localdate().isoformat()
+
+
 def cached_value(
-    name: str, *vary_on, compute: Callable[[], Any], contents: tuple[str, ...] = (PLAN_CONTENT,)
+    name: str,
+    *vary_on,
+    compute: Callable[[], Any],
+    contents: tuple[str, ...] = (PLAN_CONTENT,),
+    request=None,
 ) -> Any:
     """A picklable value for the versions of `contents`, the language and `vary_on`, computed
     by `compute()` only when not cached yet. It must not depend on the user beyond `vary_on`."""
     key = make_template_fragment_key(
-        name, [*content_versions(*contents), translation.get_language(), *vary_on]
+        name, [*content_versions(*contents, request=request), translation.get_language(), *vary_on]
     )
     try:
         value = cache.get(key)
@@ -108,9 +142,13 @@ def cached_value(
 
 
 def cached_fragment(
-    name: str, *vary_on, render: Callable[[], str], contents: tuple[str, ...] = (PLAN_CONTENT,)
+    name: str,
+    *vary_on,
+    render: Callable[[], str],
+    contents: tuple[str, ...] = (PLAN_CONTENT,),
+    request=None,
 ) -> SafeString:
     """HTML of a fragment for the versions of `contents`, the language and `vary_on`, rendered
     by `render()` only when not cached yet. It must not depend on the user beyond `vary_on`."""
-    html = cached_value(name, *vary_on, compute=render, contents=contents)
+    html = cached_value(name, *vary_on, compute=render, contents=contents, request=request)
     return mark_safe(html)  # noqa: S308 - our own HTML

@@ -13,10 +13,11 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from helsefellesskap.exports import csv_response
+from helsefellesskap.page_cache import anonymous_page_cache
 from helsefellesskap.roles import can_correct_locked_year, can_edit_committee
 from meetings.models import ActionPoint
 
-from .caching import cached_fragment, cached_value
+from .caching import cached_fragment, cached_value, plan_page_state
 from .charts import status_bar_svg, status_years_svg
 from .exports import xlsx_response
 from .filters import MeasureFilter
@@ -70,6 +71,7 @@ def _chosen_year(request, plan) -> int:
     return year if year in plan.years else plan.default_year()
 
 
+@anonymous_page_cache(state=plan_page_state)
 def overview(request):
     """The plan's front page: every committee with its status distribution for a year."""
     plan = plan_from_request(request, required=False)
@@ -87,6 +89,7 @@ def overview(request):
             {**_overview_status(plan, year), "plan_query": query},
             request=request,
         ),
+        request=request,
     )
     context = {
         "plan": plan,
@@ -146,6 +149,7 @@ def committee_detail(request, slug):
         committee.pk,
         edit_variant,
         compute=lambda: _committee_parts(request, plan, committee),
+        request=request,
     )
     context = {
         "plan": plan,
@@ -238,7 +242,11 @@ class PlanTableView(SingleTableMixin, FilterView):
             plan_query=plan_query(self.request, self.plan),
             default_year=self.default_year,
             results_html=cached_fragment(
-                "plan-table", self.plan.pk, vary_on, render=self.render_results
+                "plan-table",
+                self.plan.pk,
+                vary_on,
+                render=self.render_results,
+                request=self.request,
             ),
             breadcrumbs=_crumbs((gettext_lazy("Plan table"), None)),
         )
@@ -264,6 +272,11 @@ class PlanTableView(SingleTableMixin, FilterView):
         return render_to_string(
             "actionplan/_plan_table_results.html", context, request=self.request
         )
+
+
+# The table's page, whole responses cached for anonymous visitors (a ?_export= download too:
+# the query string is in the key). table.csv and table.xlsx are not cached.
+plan_table = anonymous_page_cache(state=plan_page_state)(PlanTableView.as_view())
 
 
 def measure_detail(request, pk):
