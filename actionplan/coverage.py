@@ -6,7 +6,9 @@ Used by the revision board (`actionplan/_coverage.html`) and the annual report.
 
 from dataclasses import dataclass, field
 
-from .models import Committee, Measure, PriorityGroup, StatusCounts
+from django.db.models import F, FilteredRelation, Q
+
+from .models import Committee, Measure, PriorityGroup, Status, StatusCounts
 
 #: A group no active measure serves.
 NO_MEASURE = "no_measure"
@@ -56,14 +58,16 @@ class Coverage:
         return [g for g in self.groups if g.warning]
 
 
-def coverage(*, plan, year: int, committee=None) -> Coverage:
+def coverage(*, plan, year: int, committee=None, committees=None) -> Coverage:
     """Priority-group coverage of the plan's active measures for a year (optionally of one
-    committee): four queries, whatever the plan's size (five when a group has a gap)."""
+    committee): four queries, whatever the plan's size or gaps (three when the caller passes
+    the plan's `committees`, in their order)."""
     scope = Measure.objects.active().in_plan(plan)
-    committees = Committee.objects.in_plan(plan)
+    if committees is None:
+        committees = Committee.objects.in_plan(plan)
     if committee is not None:
         scope = scope.filter(goal__committee=committee)
-        committees = committees.filter(pk=committee.pk)
+        committees = [c for c in committees if c.pk == committee.pk]
     counts = scope.status_counts_by(("priority_groups", "goal__committee"), year)
     groups = list(PriorityGroup.objects.all())
     committees = list(committees)
@@ -78,23 +82,33 @@ def coverage(*, plan, year: int, committee=None) -> Coverage:
         )
         for group in groups
     }
-    warned = {pk for pk, g in by_group.items() if g.warning == NONE_CARRIED_OUT}
-    if warned:
+    for measure in _gap_measures(scope, year):
         # Where the gaps are: the measures of the groups with none carried out or under way.
-        gap_measures = (
-            scope.filter(priority_groups__in=warned)
-            .select_related("goal__committee")
-            .prefetch_related("statuses", "priority_groups")
-            .in_plan_order()
-            .distinct()
-        )
-        for measure in gap_measures:
-            measure.year_status = measure.status_for(year)
-            for group in measure.priority_groups.all():
-                if group.pk in warned:
-                    by_group[group.pk].gap_measures.append(measure)
+        gap = by_group.get(measure.gap_group)
+        if gap is not None and gap.warning == NONE_CARRIED_OUT:
+            gap.gap_measures.append(measure)
     rows = [
         CommitteeRow(c, [by_group[g.pk].by_committee.get(c.pk, StatusCounts()) for g in groups])
         for c in committees
     ]
     return Coverage(plan=plan, year=year, groups=list(by_group.values()), committees=rows)
+
+
+def _gap_measures(scope, year):
+    """Measures of `scope` in a priority group that none of its measures carries out or has
+    under way in `year`, once per such group (`gap_group`), with `year_status`: one query,
+    also when there is no gap, so the pages' query count does not depend on the data."""
+    carried = scope.filter(
+        statuses__year=year,
+        statuses__status__in=[Status.DONE, Status.IN_PROGRESS],
+        priority_groups__isnull=False,
+    ).values("priority_groups")
+    return (
+        scope.filter(priority_groups__in=PriorityGroup.objects.exclude(pk__in=carried))
+        .annotate(
+            gap_group=F("priority_groups"),
+            year_status=FilteredRelation("statuses", condition=Q(statuses__year=year)),
+        )
+        .select_related("goal__committee", "year_status")
+        .in_plan_order()
+    )

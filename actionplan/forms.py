@@ -249,11 +249,14 @@ class OpenRevisionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, revisions=None, **kwargs):
+        """`revisions`: the plan's revision years, when the view has read them already."""
         super().__init__(*args, **kwargs)
-        taken = set(plan.revision_years.values_list("year", flat=True))
+        if revisions is None:
+            revisions = list(plan.revision_years.all())
+        taken = {r.year for r in revisions}
         self.fields["year"].choices = [(y, y) for y in plan.years if y not in taken]
-        self.fields["year"].initial = plan.default_year()
+        self.fields["year"].initial = plan.default_year(revisions=revisions)
 
 
 class RestoreVersionForm(forms.Form):

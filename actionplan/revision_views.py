@@ -7,28 +7,36 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helsefellesskap.roles import editable_committee_ids, is_secretariat, require_secretariat
 
 from .access import get_committee_for_secretariat
+from .caching import cached_value
+from .coverage import coverage
 from .forms import AppointEditorForm, LinkPersonForm, OpenRevisionForm, add_model_errors
 from .models import Committee, Plan, RevisionYear
 from .progress import committee_progress
 
 
 def _revision_context(request, committees) -> dict:
-    """The plan, the chosen year (?year=, else the open revision year), and the progress."""
+    """The plan, its revision years (read once), the chosen year (?year=, else the open
+    revision year), and the progress of `committees` (None: left to the caller)."""
     plan = Plan.objects.current()
+    revisions = list(plan.revision_years.all())
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and int(year) in plan.years else plan.default_year()
+    year = int(year) if year.isdigit() and int(year) in plan.years else None
+    year = year or plan.default_year(revisions=revisions)
     return {
         "plan": plan,
         "year": year,
-        "revision": plan.revision_years.filter(year=year).first(),
-        "progress": committee_progress(plan, year, committees),
+        "revisions": revisions,
+        "revision": next((r for r in revisions if r.year == year), None),
+        "progress": committee_progress(plan, year, committees) if committees is not None else None,
     }
 
 
@@ -48,10 +56,39 @@ def dashboard(request):
 def revision_board(request, form=None, status=200):
     """Every committee's reporting for the revision year, and the controls to open and lock."""
     require_secretariat(request.user)
-    context = _revision_context(request, Committee.objects.all())
-    context["revisions"] = context["plan"].revision_years.all()
-    context["open_form"] = form or OpenRevisionForm(plan=context["plan"])
+    context = _revision_context(request, committees=None)
+    plan, year = context["plan"], context["year"]
+    # The progress and coverage tables grow with the committees (240 at scale 20) and
+    # change only with the plan's content: cached on its version (issue 9).
+    parts = cached_value(
+        "revision-board", plan.pk, year, compute=lambda: _board_tables(request, plan, year)
+    )
+    context["progress_html"] = mark_safe(parts["progress"])  # noqa: S308 - our own HTML
+    context["coverage_html"] = mark_safe(parts["coverage"])  # noqa: S308 - our own HTML
+    context["open_form"] = form or OpenRevisionForm(plan=plan, revisions=context["revisions"])
     return TemplateResponse(request, "actionplan/revision_board.html", context, status=status)
+
+
+def _board_tables(request, plan, year) -> dict[str, str]:
+    """The revision board's cached HTML: every committee's progress, and the coverage of
+    the committees with goals in the plan (one read of the committees for both)."""
+    committees = list(Committee.objects.marked_in_plan(plan))
+    context = {"plan": plan, "year": year, "show_links": True}
+    progress = committee_progress(plan, year, committees)
+    return {
+        "progress": render_to_string(
+            "actionplan/_progress_table.html", {**context, "progress": progress}, request=request
+        ),
+        "coverage": render_to_string(
+            "actionplan/_coverage.html",
+            {
+                "coverage": coverage(
+                    plan=plan, year=year, committees=[c for c in committees if c.in_plan]
+                )
+            },
+            request=request,
+        ),
+    }
 
 
 @login_required

@@ -1,10 +1,11 @@
 """Signal receivers of the action plan app."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from actionplan.caching import bump_plan_content_version
+from actionplan.caching import PLAN_CONTENT, bump_on_save_and_delete, bump_plan_content_version
 from actionplan.models import (
     Committee,
     Goal,
@@ -39,19 +40,19 @@ def stamp_loaded_status(sender, instance, raw, **kwargs):
         instance.updated_at = timezone.now()
 
 
-def plan_content_changed(sender, **kwargs):
-    """A save or delete of plan content: cached fragments of the plan's pages are out of date."""
-    bump_plan_content_version()
-
-
-for model in PLAN_CONTENT_MODELS:
-    post_save.connect(plan_content_changed, sender=model, dispatch_uid=f"bump_{model.__name__}")
-    post_delete.connect(
-        plan_content_changed, sender=model, dispatch_uid=f"bump_deleted_{model.__name__}"
-    )
+bump_on_save_and_delete(PLAN_CONTENT, PLAN_CONTENT_MODELS)
 
 
 @receiver(m2m_changed, sender=Measure.priority_groups.through, dispatch_uid="bump_priority_links")
 def priority_groups_changed(sender, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear"):
         bump_plan_content_version()
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="bump_user_renamed")
+def user_changed(sender, instance, update_fields=None, **kwargs):
+    """A user's name shows on cached pages (who updated a status last, on the revision board)
+    when no person is linked; a log-in, which only stamps last_login, changes nothing shown."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    bump_plan_content_version()

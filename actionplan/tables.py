@@ -1,8 +1,8 @@
 """The plan table: every active measure of a plan, one status column per plan year.
 
 django-tables2 gives the columns, ordering, pagination and the export values; the page's
-rows are drawn by one row partial (actionplan/_plan_table_row.html) instead of per-cell
-rendering, which costs about ten times a plain template (issue 9). The row partial draws
+rows are drawn by the table's own template (actionplan/_plan_table.html) instead of per-cell
+rendering, which costs about ten times a plain template (issue 9). That template draws
 the visible columns in the order declared here: keep the two in step.
 """
 
@@ -74,10 +74,11 @@ def _export_getter(bound_column):
     if hasattr(column, "export_value"):
         return column.export_value
     if isinstance(column, tables.ManyToManyColumn):
-        name = bound_column.accessor
+        accessor = bound_column.accessor
 
         def related(record):
-            return column.separator.join(str(item) for item in getattr(record, name).all())
+            items = column.filter(accessor.resolve(record))
+            return column.separator.join(str(item) for item in items)
 
         return related
     path = bound_column.accessor.split("__")
@@ -110,7 +111,11 @@ class PlanTable(tables.Table):
     # In the CSV only: the page shows them on the measure page.
     measurement = tables.Column(verbose_name=_("How it is measured"), default="", visible=False)
     priority_groups = tables.ManyToManyColumn(
-        verbose_name=_("Priority patient groups"), visible=False, separator="; "
+        accessor="listed_priority_groups",
+        filter=list,  # the groups are already a list or a prefetched queryset
+        verbose_name=_("Priority patient groups"),
+        visible=False,
+        separator="; ",
     )
     notes = tables.Column(verbose_name=_("Notes"), default="", visible=False)
 

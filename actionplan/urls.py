@@ -12,7 +12,7 @@ urlpatterns = [
     # Committees and their goals, sub-goals and measures.
     path("committees/<slug:slug>/", views.committee_detail, name="committee"),
     # The plan table and its CSV/XLSX downloads (?_export=csv|xlsx on the table works too).
-    path("table/", views.PlanTableView.as_view(), name="table"),
+    path("table/", views.plan_table, name="table"),
     path("table.csv", views.PlanTableView.as_view(), {"export": "csv"}, name="table_csv"),
     path("table.xlsx", views.PlanTableView.as_view(), {"export": "xlsx"}, name="table_xlsx"),
     # One measure.

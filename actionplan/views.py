@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,9 +13,11 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from helsefellesskap.exports import csv_response
+from helsefellesskap.page_cache import anonymous_page_cache
+from helsefellesskap.roles import can_correct_locked_year, can_edit_committee
 from meetings.models import ActionPoint
 
-from .caching import cached_fragment, cached_value
+from .caching import cached_fragment, cached_value, plan_page_state
 from .charts import status_bar_svg, status_years_svg
 from .exports import xlsx_response
 from .filters import MeasureFilter
@@ -68,6 +71,7 @@ def _chosen_year(request, plan) -> int:
     return year if year in plan.years else plan.default_year()
 
 
+@anonymous_page_cache(state=plan_page_state)
 def overview(request):
     """The plan's front page: every committee with its status distribution for a year."""
     plan = plan_from_request(request, required=False)
@@ -85,6 +89,7 @@ def overview(request):
             {**_overview_status(plan, year), "plan_query": query},
             request=request,
         ),
+        request=request,
     )
     context = {
         "plan": plan,
@@ -132,36 +137,56 @@ def committee_detail(request, slug):
     committee = get_object_or_404(
         Committee.objects.select_related("leader", "deputy", "secretary"), slug=slug
     )
+    # The status chart and the goal tree cost most of the page and change only with the
+    # plan's content (issue 9). The tree's edit controls depend on the user only through
+    # these rights and the page they return to, so editors share a variant of it too.
+    edit_variant = None
+    if can_edit_committee(request.user, committee):
+        edit_variant = (can_correct_locked_year(request.user), request.get_full_path())
+    parts = cached_value(
+        "committee-page",
+        plan.pk,
+        committee.pk,
+        edit_variant,
+        compute=lambda: _committee_parts(request, plan, committee),
+        request=request,
+    )
+    context = {
+        "plan": plan,
+        "committee": committee,
+        "status_html": mark_safe(parts["status"]),  # noqa: S308 - our own HTML
+        "goals_html": mark_safe(parts["goals"]),  # noqa: S308 - our own HTML
+        "action_points": ActionPoint.objects.open_for_committee(committee).visible_to(request.user),
+        "plan_query": plan_query(request, plan),
+        "breadcrumbs": _crumbs((committee.short_name, None)),
+    }
+    return render(request, "actionplan/committee_detail.html", context)
+
+
+def _committee_parts(request, plan, committee) -> dict[str, str]:
+    """The committee page's cached HTML: its status per year, and its goal tree."""
     goals = list(Goal.objects.active().filter(plan=plan, committee=committee).with_measures())
     for goal in goals:
         goal.section_list = goal.sections()
         for measure in goal.measures.all():
             measure.year_cells = measure.statuses_by_year(plan.years)
     measures = Measure.objects.active().in_plan(plan).filter(goal__committee=committee)
-    # Building this aggregate (a filtered count per year and status) costs Django more than
-    # the rest of the page; it changes only with the plan's content (issue 9).
-    by_year = cached_value(
-        "committee-status-by-year",
-        plan.pk,
-        committee.pk,
-        plan.years,
-        compute=lambda: measures.status_counts_by_year(plan.years),
+    by_year = measures.status_counts_by_year(plan.years)
+    chart = status_years_svg(
+        by_year,
+        title=_("Status per year for %(committee)s") % {"committee": committee.short_name},
     )
-    context = {
-        "plan": plan,
-        "committee": committee,
-        "goals": goals,
-        "years": plan.years,
-        "chart": status_years_svg(
-            by_year,
-            title=_("Status per year for %(committee)s") % {"committee": committee.short_name},
+    context = {"plan": plan, "committee": committee, "years": plan.years}
+    return {
+        "status": render_to_string(
+            "actionplan/_committee_status.html",
+            {**context, "chart": chart, "counts_by_year": by_year},
+            request=request,
         ),
-        "counts_by_year": by_year,
-        "action_points": ActionPoint.objects.open_for_committee(committee).visible_to(request.user),
-        "plan_query": plan_query(request, plan),
-        "breadcrumbs": _crumbs((committee.short_name, None)),
+        "goals": render_to_string(
+            "actionplan/_committee_goals.html", {**context, "goals": goals}, request=request
+        ),
     }
-    return render(request, "actionplan/committee_detail.html", context)
 
 
 class PlanTableView(SingleTableMixin, FilterView):
@@ -178,7 +203,7 @@ class PlanTableView(SingleTableMixin, FilterView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Measure.objects.for_plan_table(self.plan)
+        return Measure.objects.for_plan_table(self.plan).with_lists()
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -217,7 +242,11 @@ class PlanTableView(SingleTableMixin, FilterView):
             plan_query=plan_query(self.request, self.plan),
             default_year=self.default_year,
             results_html=cached_fragment(
-                "plan-table", self.plan.pk, vary_on, render=self.render_results
+                "plan-table",
+                self.plan.pk,
+                vary_on,
+                render=self.render_results,
+                request=self.request,
             ),
             breadcrumbs=_crumbs((gettext_lazy("Plan table"), None)),
         )
@@ -243,6 +272,11 @@ class PlanTableView(SingleTableMixin, FilterView):
         return render_to_string(
             "actionplan/_plan_table_results.html", context, request=self.request
         )
+
+
+# The table's page, whole responses cached for anonymous visitors (a ?_export= download too:
+# the query string is in the key). table.csv and table.xlsx are not cached.
+plan_table = anonymous_page_cache(state=plan_page_state)(PlanTableView.as_view())
 
 
 def measure_detail(request, pk):

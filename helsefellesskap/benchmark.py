@@ -117,13 +117,25 @@ def time_page(
 
     `invalidate()`, when given, empties the page's caches before the request whose queries are
     counted (and whose time is `cold_ms`), so the count is the uncached one."""
+    return time_requests(
+        name,
+        url,
+        lambda: client.get(url),
+        requests=requests,
+        warmup=warmup,
+        invalidate=invalidate,
+    )
+
+
+def time_requests(name: str, url: str, send, *, requests=50, warmup=5, invalidate=None):
+    """PageTiming of `send()` (one request, returning its response), as time_page describes."""
     for _ in range(warmup):
-        client.get(url)
+        send()
     if invalidate:
         invalidate()
     start = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
+        response = send()
     cold_ms = (time.perf_counter() - start) * 1000
     # Counted now: the next request empties connection.queries_log, and the context's list
     # is a slice of it.
@@ -131,7 +143,7 @@ def time_page(
     durations, cpu = [], []
     for _ in range(requests):
         start, start_cpu = time.perf_counter(), time.process_time()
-        client.get(url)
+        send()
         durations.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
     durations.sort()
@@ -146,6 +158,32 @@ def time_page(
         cpu_p50_ms=round(statistics.median(cpu), 2),
         cold_ms=round(cold_ms, 2),
     )
+
+
+class StatusToggle:
+    """Each call POSTs a status change of one measure and year as the page's htmx form does,
+    alternating between two statuses so that every save is a real change (a new version, a
+    history row, the content version bumped), and follows the version the save made."""
+
+    STATUSES = ("done", "in_progress")
+
+    def __init__(self, client: Client, url: str, *, status: str, version: int):
+        self.client, self.url = client, url
+        self.version = version
+        # Start with the status that differs from the saved one.
+        self.turn = 1 if status == self.STATUSES[0] else 0
+
+    def __call__(self):
+        status = self.STATUSES[self.turn % 2]
+        response = self.client.post(
+            self.url,
+            {"status": status, "note": "", "version": self.version},
+            HTTP_HX_REQUEST="true",
+        )
+        if response.status_code == 200:
+            self.turn += 1
+            self.version += 1  # a first save makes version 1 from 0, every later one adds 1
+        return response
 
 
 def time_callable(fn, *, requests: int = 50, warmup: int = 5) -> float:
@@ -217,7 +255,15 @@ SERVER_ENV = {
 }
 
 
-def run_load(targets: list[tuple[str, str]], *, connections=32, seconds=20, workers=4):
+def run_load(
+    targets: list[tuple[str, str]],
+    *,
+    connections=32,
+    seconds=20,
+    workers=2,
+    worker_class="sync",
+    threads=1,
+):
     """Serve the portal with gunicorn on loopback and drive each URL with wrk."""
     wrk = shutil.which("wrk")
     gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
@@ -232,6 +278,10 @@ def run_load(targets: list[tuple[str, str]], *, connections=32, seconds=20, work
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--worker-class",
+            worker_class,
+            "--threads",
+            str(threads),
             "--log-level",
             "warning",
         ],

@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "helsefellesskap.middleware.RequestLogMiddleware",
     # A database outage answers 503 with a friendly page instead of a 500.
     "helsefellesskap.middleware.DatabaseUnavailableMiddleware",
+    # Anonymous visitors get opted-in pages (overview, plan table) whole from the cache, past
+    # everything below; hits are still logged above (helsefellesskap/page_cache.py).
+    "helsefellesskap.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from actionplan import views as actionplan_views
 from helsefellesskap import views as portal_views
@@ -17,7 +19,12 @@ urlpatterns = [
     # Accounts and language.
     path("accounts/two-factor/", include("helsefellesskap.twofactor_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher takes no CSRF token, so the anonymous pages that carry it hold
+    # nothing per visitor and can be served whole from the cache (issue 9). A forged post can
+    # only change the display language of the visitor's own browser, which the visitor sees and
+    # changes back: no account, data or session state is touched. `next` is still checked to be
+    # on this site.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # The look's building blocks on one page (secretariat only).
     path("design/", portal_views.styleguide, name="styleguide"),
     path("admin/", admin.site.urls),

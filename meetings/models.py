@@ -355,14 +355,24 @@ class SeriesException(models.Model):
             raise ValidationError({"original_date": _("The series has no meeting on this date.")})
 
 
+def private_meeting_committee_ids(user) -> tuple[int, ...] | None:
+    """The committees whose non-public meetings this user may read, sorted; None: every
+    committee's. All that decides which meetings a user sees, so pages cached per user kind
+    key on it."""
+    from helsefellesskap.roles import editable_committee_ids, is_secretariat
+
+    if is_secretariat(user):
+        return None
+    return tuple(sorted(editable_committee_ids(user)))
+
+
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Public meetings, plus the non-public ones this user organises."""
-        from helsefellesskap.roles import editable_committee_ids, is_secretariat
-
-        if is_secretariat(user):
+        committee_ids = private_meeting_committee_ids(user)
+        if committee_ids is None:
             return self
-        return self.filter(Q(is_public=True) | Q(committee__in=editable_committee_ids(user)))
+        return self.filter(Q(is_public=True) | Q(committee__in=committee_ids))
 
     def upcoming(self, today=None):
         """Meetings from today on, soonest first."""

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from actionplan.caching import MEETINGS_CONTENT, PLAN_CONTENT, cached_fragment
 from actionplan.models import Committee
 from helsefellesskap.render_views import job_download, job_page, redirect_to_job
 from helsefellesskap.roles import (
@@ -38,7 +40,15 @@ from .forms import (
     SeriesExceptionForm,
     agenda_formset_class,
 )
-from .models import ActionPoint, AgendaItem, Attachment, Meeting, MeetingSeries, MinutesExport
+from .models import (
+    ActionPoint,
+    AgendaItem,
+    Attachment,
+    Meeting,
+    MeetingSeries,
+    MinutesExport,
+    private_meeting_committee_ids,
+)
 from .prefill import draft_agenda
 from .schedule import entries_between, month_grid
 from .tables import ActionPointTable
@@ -407,12 +417,15 @@ def action_point_edit(request, pk):
 
 
 class ActionPointListView(SingleTableMixin, FilterView):
-    """Every action point across meetings, filterable, as a paginated table."""
+    """Every action point across meetings, filterable, as a paginated table.
+
+    The filters, count and table are one fragment cached on the meetings' and the plan's
+    content (issue 9): its filter choices and rows cost most of the page."""
 
     table_class = ActionPointTable
     filterset_class = ActionPointFilter
     template_name = "meetings/action_point_list.html"
-    paginate_by = PAGE_SIZE
+    table_pagination = {"per_page": PAGE_SIZE}
 
     def get_queryset(self):
         return (
@@ -425,9 +438,28 @@ class ActionPointListView(SingleTableMixin, FilterView):
         return {"request": self.request}
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        # Not SingleTableMixin's: the table is built only when its fragment is not cached.
+        context = super(SingleTableMixin, self).get_context_data(**kwargs)
+        query = self.request.GET
         context["section"] = "action_points"
+        context["results_html"] = cached_fragment(
+            "action-points",
+            # Every parameter changes the rows, their order or the links in the fragment.
+            sorted((name, query.getlist(name)) for name in query),
+            # Which meetings the user may read, and "overdue", which changes at midnight.
+            private_meeting_committee_ids(self.request.user),
+            timezone.localdate(),
+            render=self.render_results,
+            contents=(MEETINGS_CONTENT, PLAN_CONTENT),
+        )
         return context
+
+    def render_results(self) -> str:
+        """The filters, the count and the table (the page's cached fragment)."""
+        context = {"filter": self.filterset, "table": self.get_table(**self.get_table_kwargs())}
+        return render_to_string(
+            "meetings/_action_point_results.html", context, request=self.request
+        )
 
 
 action_point_list = ActionPointListView.as_view()

@@ -3,9 +3,12 @@
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from helsefellesskap.benchmark import parse_wrk, percentile
+from actionplan.models import MeasureStatus
+from helsefellesskap.benchmark import PageTiming, parse_wrk, percentile
+from helsefellesskap.management.commands.bench import STATUS_UPDATE, page_verdicts
 
 # Captured from `wrk --latency -t2 -c4 -d2s` against a server answering 404.
 WRK_NOT_FOUND = """\
@@ -74,6 +77,23 @@ def test_percentile_is_nearest_rank():
     assert percentile([7.0], 0.95) == 7.0
 
 
+def _timing(name, p50_ms, queries=20):
+    return PageTiming(
+        name=name, url="/", status=200, p50_ms=p50_ms, p95_ms=p50_ms, queries=queries, requests=50
+    )
+
+
+def test_the_status_round_trip_is_held_to_its_own_30_ms_target():
+    verdicts = page_verdicts(
+        {
+            "1": [_timing(STATUS_UPDATE, 29.0), _timing("overview", 29.0, queries=5)],
+            "20": [_timing(STATUS_UPDATE, 31.0), _timing("overview", 31.0, queries=5)],
+        }
+    )
+    assert [verdict for _row, verdict in verdicts["1"]] == ["met", "missed: p50"]
+    assert [verdict for _row, verdict in verdicts["20"]] == ["missed: p50", "met"]
+
+
 @pytest.mark.django_db
 def test_bench_writes_every_available_page_to_markdown_and_json(tmp_path):
     # The real plan loaded into the test database (SQLite here); two requests a page.
@@ -109,6 +129,7 @@ def test_bench_writes_every_available_page_to_markdown_and_json(tmp_path):
         "action points",
         "calendar feed (.ics)",
         "guideline library, search",
+        "status update (POST)",
     }
     assert names | not_available == expected
     assert not names & not_available
@@ -134,6 +155,9 @@ def test_bench_writes_every_available_page_to_markdown_and_json(tmp_path):
     float(overview.split("|")[2])
     for name in not_available:
         assert name in section
+    # Every status POST (5 warm-up, 1 counted, 2 timed) was a real change, kept in history.
+    editor = get_user_model().objects.get(username="bench-editor")
+    assert MeasureStatus.history.filter(history_user=editor).count() == 8
 
 
 @pytest.mark.django_db

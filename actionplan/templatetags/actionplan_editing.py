@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 
 from helsefellesskap.roles import can_edit_committee, can_manage_committees, can_restore
 
-from ..partials import status_cell_context
+from ..partials import may_edit_status, status_cell_context
 from ..timeline import measure_timeline
 from .actionplan_status import status_cell
 
@@ -26,12 +26,12 @@ def editable_status_cell(context, measure, year):
     Uses the page's ``plan`` when there is one and the measure's prefetched statuses, so a
     page of many cells costs no query per cell.
     """
-    cell = status_cell_context(
-        request=context["request"], measure=measure, year=year, plan=context.get("plan")
-    )
-    if not cell["can_edit"]:
-        # Readers get exactly the public cell, drawn by its fast cached tag.
-        return status_cell(cell["status"])
+    request, plan = context["request"], context.get("plan") or measure.goal.plan
+    if not may_edit_status(request.user, measure, plan, year):
+        # Readers get exactly the public cell, drawn by its fast cached tag (no URLs to
+        # reverse for a control they do not see).
+        return status_cell(measure.status_for(year))
+    cell = status_cell_context(request=request, measure=measure, year=year, plan=plan)
     return render_to_string("actionplan/_status_edit_cell.html", cell)
 
 

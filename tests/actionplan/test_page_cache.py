@@ -1,7 +1,11 @@
-"""The overview and the plan table are cached, and never show content older than the last save."""
+"""The overview and the plan table are cached, and never show content older than the last save.
+
+Anonymous visitors are served the whole page from the cache (helsefellesskap/page_cache.py);
+each test first makes sure its page is such a copy, so an edit must reach past both caches."""
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
 
 from actionplan.caching import (
@@ -12,12 +16,14 @@ from actionplan.caching import (
 from actionplan.models import MeasureStatus
 from tests.factories import (
     make_committee,
+    make_editor_world,
     make_goal,
     make_measure,
     make_plan,
     make_priority_groups,
     make_status,
     make_subgoal,
+    make_user,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -32,9 +38,18 @@ def measure():
     return measure
 
 
-def _page(client, url):
+def _page(client, url, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _cached_page(client, url):
+    """The page, asked for until it comes as a stored copy (no view, no template)."""
+    _page(client, url)
     response = client.get(url)
     assert response.status_code == 200
+    assert response.templates == [], f"{url} was rendered again, not served from the cache"
     return response.content.decode()
 
 
@@ -44,7 +59,7 @@ def _plan_totals(html: str) -> str:
 
 
 def test_overview_shows_a_status_saved_after_it_was_cached(client, measure):
-    totals = _plan_totals(_page(client, "/?year=2024"))
+    totals = _plan_totals(_cached_page(client, "/?year=2024"))
     assert "Being planned / in progress: <strong>1</strong>" in totals
     status = measure.statuses.get(year=2024)
     status.status = "done"
@@ -55,7 +70,7 @@ def test_overview_shows_a_status_saved_after_it_was_cached(client, measure):
 
 
 def test_plan_table_shows_a_status_saved_after_it_was_cached(client, measure):
-    assert "Being planned / in progress" in _page(client, "/plan/table/")
+    assert "Being planned / in progress" in _cached_page(client, "/plan/table/")
     MeasureStatus.objects.filter(measure=measure, year=2024).get().delete()
     make_status(measure, 2024, "done")
     html = _page(client, "/plan/table/")
@@ -68,7 +83,7 @@ def test_plan_table_shows_a_status_saved_after_it_was_cached(client, measure):
     ["measure text", "goal text", "sub-goal text", "committee name", "priority group"],
 )
 def test_plan_table_shows_every_edit_of_what_it_shows(client, measure, change):
-    _page(client, "/plan/table/")
+    _cached_page(client, "/plan/table/")
     if change == "measure text":
         measure.text = "Nytt tiltak"
         measure.save()
@@ -94,7 +109,7 @@ def test_plan_table_shows_every_edit_of_what_it_shows(client, measure, change):
 
 
 def test_a_retired_measure_leaves_the_cached_table(client, measure):
-    assert "Felles kartlegging" in _page(client, "/plan/table/")
+    assert "Felles kartlegging" in _cached_page(client, "/plan/table/")
     measure.retired = True
     measure.save()
     assert "Felles kartlegging" not in _page(client, "/plan/table/")
@@ -151,3 +166,67 @@ def test_committee_chart_shows_a_status_saved_after_it_was_cached(client, measur
     cache.clear()
     assert after != before
     assert after == _chart(_page(client, url))
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/plan/", "/plan/table/", "/plan/table/?q=kartlegging&page=1"]
+)
+def test_a_repeat_anonymous_visit_renders_nothing_and_reads_one_version(
+    client, measure, url, django_assert_max_num_queries
+):
+    first = _page(client, url)
+    with django_assert_max_num_queries(1):
+        response = client.get(url)
+    assert response.templates == []
+    assert response.content.decode() == first
+
+
+def test_a_status_saved_through_the_editing_page_shows_to_the_next_anonymous_visitor(english):
+    world = make_editor_world()
+    make_status(world.measure_a, 2024, "in_progress")
+    anonymous, alice = Client(), Client()
+    alice.force_login(world.alice)
+    assert "Being planned / in progress: <strong>1</strong>" in _plan_totals(
+        _cached_page(anonymous, "/?year=2024")
+    )
+    response = alice.post(
+        f"/plan/measures/{world.measure_a.pk}/status/2024/",
+        {"status": "done", "note": "", "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "Carried out: <strong>1</strong>" in _plan_totals(_page(anonymous, "/?year=2024"))
+
+
+def test_languages_do_not_share_a_copy(client, measure, settings):
+    settings.LANGUAGES = [("nn", "Nynorsk"), ("nb", "Bokmål"), ("en", "English")]
+    for _ in range(2):
+        assert '<html lang="nb"' in _page(client, "/plan/table/?page=1", HTTP_ACCEPT_LANGUAGE="nb")
+        assert '<html lang="en"' in _page(client, "/plan/table/?page=1", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "nn"
+    assert '<html lang="nn"' in _page(client, "/plan/table/?page=1", HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.mark.parametrize("url", ["/", "/plan/table/"])
+def test_a_logged_in_user_never_gets_nor_seeds_the_anonymous_copy(client, measure, url):
+    user = make_user("sara", secretariat=True)
+    logged_in = Client()
+    logged_in.force_login(user)
+    # Logged in first: nothing stored for the anonymous visitor that follows.
+    assert "Log out" in _page(logged_in, url)
+    assert client.get(url).templates
+    # The anonymous copy is stored now; the logged-in user still gets their own page.
+    html = _cached_page(client, url)
+    assert "Log out" not in html
+    response = logged_in.get(url)
+    assert response.templates
+    assert "Log out" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/plan/table/"])
+def test_the_anonymous_copy_holds_nothing_per_visitor(client, measure, url):
+    response = client.get(url)
+    assert not response.cookies
+    html = response.content.decode()
+    assert "csrfmiddlewaretoken" not in html
+    assert "nonce" not in html

@@ -83,6 +83,22 @@ def test_table_has_a_status_column_per_plan_year(client, plan_rows):
     assert "<caption>Measures of the plan</caption>" in html
 
 
+def test_table_row_shows_priority_groups_and_each_years_status(client, plan_rows):
+    html = client.get("/plan/table/").content.decode()
+    row = re.search(r"<tr>\s*<td>Rehab</td>.*?Lage heimeside.*?</tr>", html, re.S).group(0)
+    assert '<span class="priority-tag">Skrøpelege eldre</span>' in row
+    cells = re.findall(r'<td class="status-cell">(.*?)</td>', row, re.S)
+    labels = [re.search(r'status__label">([^<]*)<', cell).group(1) for cell in cells]
+    # 2022-2026: nothing, done in 2023, not done in 2024, nothing after.
+    assert labels == [
+        "Not reported",
+        "Carried out",
+        "Not carried out",
+        "Not reported",
+        "Not reported",
+    ]
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -296,3 +312,32 @@ def test_fast_csv_values_equal_django_tables2_own_export(db, rf):
         for row in django_tables2.Table.as_values(table)
     ]
     assert list(table.as_values()) == theirs
+
+
+def test_filter_form_offers_the_plans_committees_and_keeps_the_choice(client, plan_rows):
+    html = client.get("/plan/table/?committee=rehabilitering").content.decode()
+    select = re.search(r'<select name="committee".*?</select>', html, re.S).group(0)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+    assert options == [
+        ("", "", "All committees"),
+        ("barn-og-unge", "", "Barn og unge"),
+        ("rehabilitering", " selected", "Rehabilitering"),
+    ]
+    assert '<label for="id_committee">Committee</label>' in html
+
+
+def test_filter_choices_are_read_without_a_server_side_cursor(plan_rows):
+    # iterator() would DECLARE a cursor on PostgreSQL: three round trips for a few rows.
+    from unittest import mock
+
+    from django.db.models.query import QuerySet
+
+    from actionplan.filters import MeasureFilter
+    from actionplan.models import Measure
+
+    plan, _measures = plan_rows
+    filterset = MeasureFilter({}, Measure.objects.all(), plan=plan, default_year=2024)
+    with mock.patch.object(QuerySet, "iterator", side_effect=AssertionError("iterator()")):
+        html = str(filterset.form["committee"]) + str(filterset.form["priority_group"])
+    assert "Rehabilitering" in html
+    assert "Skrøpelege eldre" in html

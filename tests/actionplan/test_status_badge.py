@@ -68,3 +68,23 @@ def test_status_badge_tag_follows_the_language(settings):
 
     assert {key[0] for key in _rendered} >= {"en", "nb"}
     assert norwegian
+
+
+def test_status_cells_tag_gives_one_cell_per_year_in_order(db):
+    from django.template import engines
+
+    from actionplan.models import MeasureStatus
+
+    template = engines["django"].from_string("{% load actionplan_status %}{% status_cells cells %}")
+    cells = [
+        (2023, MeasureStatus(status="done", note="")),
+        (2024, None),
+        (2025, MeasureStatus(status="in_progress", note="<i>delayed</i>")),
+    ]
+    html = template.render({"cells": cells})
+    parts = html.split('<td class="status-cell">')[1:]
+    assert len(parts) == 3
+    assert "Carried out" in parts[0]
+    assert "Not reported" in parts[1]
+    assert "Being planned / in progress" in parts[2]
+    assert '<span class="status-note">&lt;i&gt;delayed&lt;/i&gt;</span>' in parts[2]

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django import forms
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import formats, translation
 
 from helsefellesskap.navigation import main_menu
@@ -40,6 +40,26 @@ def test_language_switcher_choice_is_remembered_for_a_year(client, plan):
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     assert '<html lang="en"' in html
     assert "Skip to main content" in html
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_language_switcher_needs_no_csrf_token(plan, logged_in):
+    # The anonymous pages carry no token (they are served from a shared cache), so the switch
+    # must work without one, for visitors and logged-in users alike.
+    client = Client(enforce_csrf_checks=True)
+    if logged_in:
+        client.force_login(make_user())
+    form = client.get("/").content.decode().split('class="language-switcher"', 1)[1]
+    assert "csrfmiddlewaretoken" not in form.split("</form>", 1)[0]
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/plan/table/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/plan/table/"
+    assert '<html lang="en"' in client.get("/").content.decode()
+
+
+def test_language_switcher_ignores_a_next_on_another_site(client, plan):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
 
 
 @pytest.mark.parametrize(

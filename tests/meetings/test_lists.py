@@ -68,6 +68,21 @@ def test_list_queries_do_not_grow_with_data(client, data, url, django_assert_max
     assert response.status_code == 200
 
 
+# The action point list (issue 9): the content versions, the count, the rows and the filter
+# choices (contact people, committees, meetings) after a change; the versions alone once its
+# fragment is cached.
+ACTION_POINT_LIST_QUERIES = 6
+ACTION_POINT_LIST_WARM_QUERIES = 1
+
+
+def test_action_point_list_queries_are_pinned(client, data, django_assert_num_queries):
+    url = "/meetings/action-points/?sort=-due_date"
+    with django_assert_num_queries(ACTION_POINT_LIST_QUERIES):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(ACTION_POINT_LIST_WARM_QUERIES):
+        assert client.get(url).status_code == 200
+
+
 def test_month_view_queries_do_not_grow(client, data, django_assert_max_num_queries):
     today = timezone.localdate()
     with django_assert_max_num_queries(MAX_QUERIES):

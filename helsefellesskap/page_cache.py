@@ -1,0 +1,170 @@
+"""Whole responses of the busiest public pages, served to anonymous visitors before the rest of
+the middleware stack runs (issue 9: the overview and plan table under load).
+
+A view opts in with @anonymous_page_cache(state=...), where `state(request)` names what else
+the page shows that can change: a content version that every save replaces, today's date. The
+key holds the host, path and query string, the language LocaleMiddleware would choose, and that
+state, so a save is on the very next request and languages never mix. Old copies are simply
+never asked for again and expire.
+
+Only visitors without per-visitor state take part: a request with a session or messages cookie
+(a logged-in user, a pending message) passes through untouched and never seeds the cache, and a
+response is stored only when it sets no cookie and is a plain 200 that may be shared. A page
+that renders a CSRF token sets the CSRF cookie, so it is never stored.
+"""
+
+import contextlib
+import functools
+import hashlib
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import cc_delim_re
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+# What the cache backend raises when its server is unreachable (Redis, or a socket error).
+CACHE_DOWN = (RedisError, OSError)
+
+# Copies are keyed on the content's state, so the timeout only bounds how long unused ones linger.
+PAGE_SECONDS = 24 * 60 * 60
+# A Vary header naming anything else than these makes a response unfit to share: the key
+# covers cookies (none allowed) and the language (resolved from Accept-Language).
+_KEYED_VARY = {"cookie", "accept-language"}
+_PRIVATE_CACHE_CONTROL = ("private", "no-store", "no-cache")
+ATTRIBUTE = "anonymous_page_state"
+
+
+def anonymous_page_cache(*, state: Callable) -> Callable:
+    """Let anonymous visitors be served this view's whole response from the cache.
+
+    `state(request)` returns what besides the URL and language the page depends on (hashable
+    and str-able); it must change whenever the page would."""
+
+    def mark(view):
+        setattr(view, ATTRIBUTE, state)
+        return view
+
+    return mark
+
+
+def per_visitor_cookies() -> tuple[str, ...]:
+    """Cookies that mean the response may be personal: the session and pending messages."""
+    return (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+
+
+@functools.lru_cache(maxsize=2048)
+def _page_state(urlconf: str, path: str) -> Callable | None:
+    """The opted-in view's state function for a path, or None (resolving costs a little)."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    return getattr(match.func, ATTRIBUTE, None)
+
+
+def resolved_language(request) -> str:
+    """The language LocaleMiddleware will activate for this request (cookie, Accept-Language)."""
+    urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+    i18n_patterns_used, prefixed_default_language = is_language_prefix_patterns_used(urlconf)
+    language = translation.get_language_from_request(request, check_path=i18n_patterns_used)
+    from_path = translation.get_language_from_path(request.path_info)
+    if not from_path and i18n_patterns_used and not prefixed_default_language:
+        language = settings.LANGUAGE_CODE
+    return language
+
+
+def page_key(request, state: Callable) -> str:
+    """The cache key of this request's page (raises DisallowedHost for a foreign host)."""
+    parts = [
+        request.scheme,
+        request.get_host(),
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        resolved_language(request),
+        str(state(request)),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"anonymous-page:{digest}"
+
+
+def shareable(response) -> bool:
+    """May this response be served to every anonymous visitor with the same key?"""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in _PRIVATE_CACHE_CONTROL):
+        return False
+    vary = {h.strip().lower() for h in cc_delim_re.split(response.get("Vary", "")) if h.strip()}
+    return vary <= _KEYED_VARY
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve opted-in pages to anonymous visitors from the cache, and store them on a miss.
+
+    Placed after the request log (hits are logged) and before the session, so a hit costs one
+    small query (the content version) and no view, template or inner middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = self._key(request)
+        if key is None:
+            return self.get_response(request)
+        cached = self._get(key)
+        if cached is not None:
+            status, headers, content = cached
+            # A hit is anonymous by construction; the request log reads the user.
+            request.user = AnonymousUser()
+            return HttpResponse(content, status=status, headers=headers)
+        response = self.get_response(request)
+        if request.method == "GET" and shareable(response) and not _is_authenticated(request):
+            with contextlib.suppress(*CACHE_DOWN):
+                cache.set(
+                    key,
+                    (response.status_code, dict(response.items()), response.content),
+                    PAGE_SECONDS,
+                )
+        return response
+
+    def _key(self, request) -> str | None:
+        """The key when this request may be served from the cache, else None."""
+        if request.method not in ("GET", "HEAD") or "HTTP_HX_REQUEST" in request.META:
+            return None
+        if any(name in request.COOKIES for name in per_visitor_cookies()):
+            return None
+        state = _page_state(getattr(request, "urlconf", settings.ROOT_URLCONF), request.path_info)
+        if state is None:
+            return None
+        try:
+            return page_key(request, state)
+        except DisallowedHost:
+            return None  # the stack answers it as it always does
+        except DatabaseError:
+            # The content version cannot be read: let the stack answer (503 page, see
+            # DatabaseUnavailableMiddleware) rather than guess.
+            return None
+
+    def _get(self, key: str):
+        try:
+            return cache.get(key)
+        except CACHE_DOWN:
+            # The cache is a speed-up, never a dependency.
+            logger.warning("cache unavailable", extra={"key": "anonymous-page"})
+            return None
+
+
+def _is_authenticated(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
