@@ -186,6 +186,26 @@ class StatusToggle:
         return response
 
 
+def time_alternately(functions: dict, *, requests: int = 50, warmup: int = 5) -> dict:
+    """Median wall and CPU milliseconds of each function, called in turn round after round,
+    so that a change in the machine's load between them affects them alike."""
+    for _ in range(warmup):
+        for fn in functions.values():
+            fn()
+    wall = {name: [] for name in functions}
+    cpu = {name: [] for name in functions}
+    for _ in range(requests):
+        for name, fn in functions.items():
+            start, start_cpu = time.perf_counter(), time.process_time()
+            fn()
+            wall[name].append((time.perf_counter() - start) * 1000)
+            cpu[name].append((time.process_time() - start_cpu) * 1000)
+    return {
+        name: (round(statistics.median(wall[name]), 2), round(statistics.median(cpu[name]), 2))
+        for name in functions
+    }
+
+
 def time_callable(fn, *, requests: int = 50, warmup: int = 5) -> float:
     """Median milliseconds of a function call."""
     for _ in range(warmup):

@@ -142,6 +142,8 @@ def test_bench_writes_every_available_page_to_markdown_and_json(tmp_path):
     assert references["plain_template_ms"] > 0
     assert references["admin_changelist_ms"] > 0
     assert references["table_vs_plain"] > 0
+    assert references["plan_table_cpu_ms"] > 0
+    assert references["table_vs_plain_cpu"] > 0
 
     markdown = (tmp_path / "benchmarks.md").read_text()
     assert "Intro kept." in markdown
