@@ -339,7 +339,7 @@ def _part(report: Report, *templates, **extra) -> str:
     context = {"report": report, "years": report.plan.years, "language": REPORT_LANGUAGE}
     with translation.override(REPORT_LANGUAGE):
         return render_to_string(
-            "actionplan/report/part.html", {**context, "templates": templates, **extra}
+            "actionplan/report/pdf_part.html", {**context, "templates": templates, **extra}
         )
 
 
