@@ -4,6 +4,8 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from actionplan.caching import MEETINGS_CONTENT, PLAN_CONTENT, cached_value
+
 from .models import Meeting, MeetingSeries, Occurrence
 
 
@@ -49,9 +51,7 @@ def _sort_key(entry: Entry):
     return (entry.date, entry.start is not None, entry.start or datetime.datetime.min, entry.title)
 
 
-def entries_between(
-    start: datetime.date, end: datetime.date, *, user, series_queryset=None
-) -> list[Entry]:
+def entries_between(start: datetime.date, end: datetime.date, *, user) -> list[Entry]:
     """Everything between two dates (inclusive) that this user may see, in time order.
 
     Two queries for the meetings and three for all series, whatever the range.
@@ -60,8 +60,23 @@ def entries_between(
     entries = [
         Entry(m.date, m.start, m.end, m.title, m.get_absolute_url(), meeting=m) for m in meetings
     ]
-    series_queryset = series_queryset if series_queryset is not None else MeetingSeries.objects
-    for series in series_queryset.for_calendar():
+    # Expanding every series' rule costs more than the rest of a calendar page; the dates
+    # change only when a series, its exceptions, its meetings or its committee change.
+    entries += cached_value(
+        "series-entries",
+        start.isoformat(),
+        end.isoformat(),
+        compute=lambda: series_entries(start, end),
+        contents=(MEETINGS_CONTENT, PLAN_CONTENT),
+    )
+    entries.sort(key=_sort_key)
+    return entries
+
+
+def series_entries(start: datetime.date, end: datetime.date) -> list[Entry]:
+    """The dates of every series between two dates."""
+    entries = []
+    for series in MeetingSeries.objects.for_calendar():
         # Cancelled dates stay on the calendar, marked, so nobody wonders where they went.
         for occ in series.occurrences(start, end, include_cancelled=True):
             entries.append(
@@ -74,7 +89,6 @@ def entries_between(
                     occurrence=occ,
                 )
             )
-    entries.sort(key=_sort_key)
     return entries
 
 

@@ -107,3 +107,24 @@ def test_secretariat_creates_a_series(client, secretariat):
 
     series = MeetingSeries.objects.get()
     assert series.weekdays == [0]
+
+
+def test_calendars_show_every_series_change_on_the_next_request(client, db):
+    """A series' dates are cached on the meetings' content version: each change shows at once."""
+    series = make_series("Møter med kommunene", weekdays=[0], valid_from=datetime.date(2026, 3, 2))
+    url = "/meetings/calendar/2026/3/"
+
+    def on(day):
+        grid = client.get(url).context["grid"]
+        found = {d: entries for week in grid.weeks for d, _in_month, entries in week}
+        return [(entry.title, entry.cancelled) for entry in found[datetime.date(2026, 3, day)]]
+
+    assert on(9) == [("Møter med kommunene", False)]
+    change = make_series_change(series, datetime.date(2026, 3, 9))
+    assert on(9) == [("Møter med kommunene", True)]
+    change.delete()
+    assert on(9) == [("Møter med kommunene", False)]
+    series.name, series.weekdays = "Kommunemøte", [1]
+    series.save()
+    assert on(9) == []
+    assert on(10) == [("Kommunemøte", False)]
