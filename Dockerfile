@@ -32,4 +32,6 @@ USER portal
 ENV STATIC_MANIFEST=1 \
     MEDIA_ROOT=/data/media
 EXPOSE 8000
+# gunicorn reads its number of worker processes from here (2 measured best on 2 cores).
+ENV WEB_CONCURRENCY=2
 CMD ["gunicorn", "helsefellesskap.wsgi", "--bind", "0.0.0.0:8000"]
