@@ -15,17 +15,20 @@ from django_tables2.templatetags.django_tables2 import table_page_range
 register = template.Library()
 
 
-def _link(request, key, value) -> str:
-    """What {% querystring_replace key=value %} gives: this page's query with one key set."""
+def _link(request, key, value, *, without=None) -> str:
+    """What {% querystring_replace key=value without ... %} gives: this page's query with one
+    key set (and one left out)."""
     params = dict(request.GET)
     params[key] = value
+    params.pop(without, None)
     return escape("?" + urlencode(params, doseq=True))
 
 
 @register.simple_tag(takes_context=True)
 def table_head(context, table):
     """One <th scope="col"> per column: aria-sort on the sorted one, a sort link on those
-    that sort."""
+    that sort. A sort link starts again from the first page: page 3 of another order is
+    another set of rows."""
     request = context["request"]
     field = table.prefixed_order_by_field
     cells = []
@@ -40,7 +43,14 @@ def table_head(context, table):
             content = format_html(
                 '<a class="sort-link" href="{}">{}<span class="sort-indicator" '
                 'aria-hidden="true">{}</span></a>',
-                mark_safe(_link(request, field, column.order_by_alias.next)),  # noqa: S308
+                mark_safe(  # noqa: S308 - escaped by _link
+                    _link(
+                        request,
+                        field,
+                        column.order_by_alias.next,
+                        without=table.prefixed_page_field,
+                    )
+                ),
                 content,
                 indicator,
             )

@@ -215,6 +215,16 @@ def test_sorted_column_carries_aria_sort(client, plan_rows):
     assert html.count("aria-sort=") == 1
 
 
+def test_a_sort_link_starts_again_from_the_first_page_and_keeps_the_filters(client, db):
+    make_plan_with_measures(60)
+    html = client.get("/plan/table/?page=2&q=Tiltak").content.decode()
+    sort_links = re.findall(r'class="sort-link" href="([^"]+)"', html)
+    assert sort_links
+    assert all("page=" not in link and "q=Tiltak" in link for link in sort_links)
+    page_links = re.findall(r'<a rel="prev" href="([^"]+)"', html)
+    assert page_links == ["?page=1&amp;q=Tiltak"]
+
+
 def test_table_pages_by_fifty_with_an_accessible_pagination(client, db):
     make_plan_with_measures(60)
     first = client.get("/plan/table/")

@@ -1,5 +1,6 @@
 """The annual revision: open a year, follow each committee's reporting, lock when adopted."""
 
+import pytest
 from django.urls import reverse
 
 from actionplan.models import RevisionYear
@@ -98,3 +99,13 @@ def test_leader_linked_to_a_user_is_an_editor(world, client):
     assert (
         client.get(reverse("actionplan:committee_plan_edit", args=["utval-a"])).status_code == 403
     )
+
+
+@pytest.mark.nynorsk
+def test_the_button_that_opens_a_year_says_so_as_a_verb(client, secretariat):
+    """The word "Open" is both an action point's state and this button: nynorsk tells them
+    apart ("Open", "Opne")."""
+    make_plan_with_measures(2)
+    client.force_login(secretariat)
+    html = client.get(reverse("actionplan:revision_board")).content.decode()
+    assert '<button type="submit">Opne</button>' in html
