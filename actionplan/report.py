@@ -144,8 +144,9 @@ def build_report(*, plan, year, committee=None, guidelines=guidelines_in_force) 
         for c in committees
     }
     changes = changes_since_last_revision(plan=plan, year=year, committee=committee)
+    by_committee_changes = changes_by_committee(changes)
     for pk, section in sections.items():
-        section.changes = changes_of_committee(changes, pk)
+        section.changes = by_committee_changes[pk]
     for measure in measures:
         section = sections[measure.goal.committee_id]
         if not section.goals or section.goals[-1].goal.pk != measure.goal_id:
@@ -256,17 +257,16 @@ def changes_since_last_revision(*, plan, year, committee=None) -> dict:
     }
 
 
-def changes_of_committee(changes: dict, committee_pk) -> dict:
-    """The changes that concern one committee's measures."""
-    return {
-        "status_changes": [
-            change
-            for change in changes["status_changes"]
-            if change["measure"].goal.committee_id == committee_pk
-        ],
-        "added": [r for r in changes["added"] if r.goal.committee_id == committee_pk],
-        "retired": [r for r in changes["retired"] if r.goal.committee_id == committee_pk],
-    }
+def changes_by_committee(changes: dict) -> dict[int, dict]:
+    """The changes split by the committee whose measures they concern (one pass over each
+    list), each with the same keys: status_changes, added, retired."""
+    by_committee = defaultdict(lambda: {"status_changes": [], "added": [], "retired": []})
+    for change in changes["status_changes"]:
+        by_committee[change["measure"].goal.committee_id]["status_changes"].append(change)
+    for key in ("added", "retired"):
+        for record in changes[key]:
+            by_committee[record.goal.committee_id][key].append(record)
+    return by_committee
 
 
 @dataclass(frozen=True)
@@ -355,9 +355,10 @@ def render_report_pdf(*, plan, year, committee=None) -> RenderedFile:
         front, body = laid_out[0].content, [part.content for part in laid_out[1:]]
         # The contents' numbers cannot change how many pages the cover and contents take
         # (placeholders are as wide), but a line that wraps differently would: check.
+        in_body = anchor_pages(body, first_page=1)  # page of each anchor, counted in the body
         for _attempt in range(3):
             front_pages = page_count(front)
-            numbers = anchor_pages(body, first_page=front_pages + 1)
+            numbers = {anchor: page + front_pages for anchor, page in in_body.items()}
             front = render_parts([front_html(report, numbers)])[0].content
             if page_count(front) == front_pages:
                 break

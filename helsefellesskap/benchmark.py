@@ -206,18 +206,6 @@ def time_alternately(functions: dict, *, requests: int = 50, warmup: int = 5) ->
     }
 
 
-def time_callable(fn, *, requests: int = 50, warmup: int = 5) -> float:
-    """Median milliseconds of a function call."""
-    for _ in range(warmup):
-        fn()
-    durations = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        fn()
-        durations.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(durations), 2)
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

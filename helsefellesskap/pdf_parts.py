@@ -11,7 +11,6 @@ the database (they get HTML and return bytes). `pdf_merge` joins the parts into 
 """
 
 import hashlib
-import logging
 import multiprocessing
 import os
 import time
@@ -24,8 +23,6 @@ from pathlib import Path
 from django.conf import settings
 
 from .pdf import ACCESSIBLE_PDF, html_to_pdf
-
-logger = logging.getLogger(__name__)
 
 # Keep a part this long after it was last used; the cache is rebuilt from HTML at any time.
 PART_CACHE_DAYS = 30
@@ -66,7 +63,7 @@ def render_parts(htmls: Iterable[str]) -> list[LaidOutPart]:
     directory.mkdir(parents=True, exist_ok=True)
     results: list[LaidOutPart | None] = []
     pending: dict[int, tuple[Path, Future]] = {}
-    pool = None
+    workers, pool = worker_count(), None
     try:
         for index, html in enumerate(htmls):
             path = directory / f"{part_key(html)}.pdf"
@@ -76,17 +73,15 @@ def render_parts(htmls: Iterable[str]) -> list[LaidOutPart]:
                 continue
             except FileNotFoundError:
                 results.append(None)
-            if worker_count() <= 1:
-                pending[index] = (path, _done(lay_out_part(html)))
+            if workers <= 1:
+                results[index] = _laid_out(path, lay_out_part(html))
                 continue
             if pool is None:
                 pool = _pool()
             with _may_have_children():
                 pending[index] = (path, pool.submit(lay_out_part, html))
         for index, (path, future) in pending.items():
-            content = future.result()
-            _store(path, content)
-            results[index] = LaidOutPart(content, reused=False)
+            results[index] = _laid_out(path, future.result())
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -118,10 +113,10 @@ def _may_have_children():
             config["daemon"] = daemon
 
 
-def _done(content: bytes) -> Future:
-    future = Future()
-    future.set_result(content)
-    return future
+def _laid_out(path: Path, content: bytes) -> LaidOutPart:
+    """A part just laid out, kept for the next render."""
+    _store(path, content)
+    return LaidOutPart(content, reused=False)
 
 
 def lay_out_part(html: str) -> bytes:
