@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from actionplan.models import Committee, Measure, Person
 from helsefellesskap.render_jobs import IN_FLIGHT, RenderedFile, RenderJob, RenderJobQuerySet
 from helsefellesskap.text import norwegian_slug
+from helsefellesskap.uploads import Container, container_of
 
 # Meetings happen in Møre og Romsdal: times are wall-clock times there, whatever the server's zone.
 OSLO = ZoneInfo("Europe/Oslo")
@@ -539,16 +540,16 @@ class AgendaItem(models.Model):
 
 
 ATTACHMENT_EXTENSIONS = ["pdf", "pptx", "ppt", "docx", "doc", "odp", "odt", "xlsx"]
-# What the first bytes of each kind of file look like: the extension alone is easy to fake.
-_SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "pptx": (b"PK\x03\x04",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "odp": (b"PK\x03\x04",),
-    "odt": (b"PK\x03\x04",),
-    "ppt": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+# What kind of file each extension must be by its first bytes: the extension alone is easy to fake.
+_CONTAINERS = {
+    "pdf": Container.PDF,
+    "pptx": Container.ZIP,
+    "docx": Container.ZIP,
+    "xlsx": Container.ZIP,
+    "odp": Container.ZIP,
+    "odt": Container.ZIP,
+    "ppt": Container.OLE2,
+    "doc": Container.OLE2,
 }
 
 
@@ -566,10 +567,8 @@ def validate_attachment(upload) -> None:
             code="too_large",
         )
     extension = Path(upload.name).suffix.lower().lstrip(".")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in _SIGNATURES.get(extension, ())):
+    found = container_of(upload)  # read even for an unknown extension: it rewinds the upload
+    if found is None or found != _CONTAINERS.get(extension):
         raise ValidationError(
             _("The file's content does not match its type (.%(extension)s)."),
             params={"extension": extension},
