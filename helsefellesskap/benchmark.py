@@ -142,10 +142,9 @@ def time_requests(name: str, url: str, send, *, requests=50, warmup=5, invalidat
     query_count = len(captured.captured_queries)
     durations, cpu = [], []
     for _ in range(requests):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        send()
-        durations.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
+        wall_ms, cpu_ms = _timed(send)
+        durations.append(wall_ms)
+        cpu.append(cpu_ms)
     durations.sort()
     return PageTiming(
         name=name,
@@ -186,6 +185,13 @@ class StatusToggle:
         return response
 
 
+def _timed(fn) -> tuple[float, float]:
+    """Wall and CPU milliseconds of one call."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    fn()
+    return (time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000
+
+
 def time_alternately(functions: dict, *, requests: int = 50, warmup: int = 5) -> dict:
     """Median wall and CPU milliseconds of each function, called in turn round after round,
     so that a change in the machine's load between them affects them alike."""
@@ -196,10 +202,9 @@ def time_alternately(functions: dict, *, requests: int = 50, warmup: int = 5) ->
     cpu = {name: [] for name in functions}
     for _ in range(requests):
         for name, fn in functions.items():
-            start, start_cpu = time.perf_counter(), time.process_time()
-            fn()
-            wall[name].append((time.perf_counter() - start) * 1000)
-            cpu[name].append((time.process_time() - start_cpu) * 1000)
+            wall_ms, cpu_ms = _timed(fn)
+            wall[name].append(wall_ms)
+            cpu[name].append(cpu_ms)
     return {
         name: (round(statistics.median(wall[name]), 2), round(statistics.median(cpu[name]), 2))
         for name in functions
