@@ -15,15 +15,8 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
-def english(settings):
-    """Pages in English, so tests can assert on the msgids whatever the catalogs say."""
-    settings.LANGUAGE_CODE = "en"
-    settings.LANGUAGES = [("en", "English")]
-
-
-@pytest.fixture
-def world(db, english):
-    """Committee A (Alice edits it) and B; pages in English."""
+def world(db):
+    """Committee A (Alice edits it) and B."""
     return make_editor_world()
 
 

@@ -2,12 +2,8 @@
 
 import re
 
-import pytest
-
 from actionplan.charts import status_bar_svg, status_years_svg
 from actionplan.models import StatusCounts
-
-pytestmark = pytest.mark.usefixtures("english")
 
 
 def _texts(svg: str) -> list[str]:

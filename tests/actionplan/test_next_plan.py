@@ -130,7 +130,7 @@ def test_old_plan_is_ended_and_otherwise_unchanged(old, secretariat):
     assert _snapshot(old["plan"]) == before
 
 
-def test_measure_page_shows_where_it_was_carried_over_from(old, client, secretariat, english):
+def test_measure_page_shows_where_it_was_carried_over_from(old, client, secretariat):
     new = _start(old["plan"], [old["reopened"].pk], by=secretariat, title="Ny plan")
     third = _start(
         new,
@@ -160,7 +160,7 @@ def test_a_measure_left_behind_cannot_be_smuggled_in_from_another_plan(old, secr
     assert not Plan.objects.filter(ended=True).exists()
 
 
-def test_bad_form_input_saves_nothing(old, client, secretariat, english):
+def test_bad_form_input_saves_nothing(old, client, secretariat):
     client.force_login(secretariat)
     response = client.post(
         reverse("actionplan:plan_next"),

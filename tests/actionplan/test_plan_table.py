@@ -17,8 +17,6 @@ from tests.factories import (
     make_subgoal,
 )
 
-pytestmark = pytest.mark.usefixtures("english")
-
 
 @pytest.fixture
 def plan_rows(db):

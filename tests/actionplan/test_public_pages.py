@@ -22,8 +22,6 @@ from tests.factories import (
 
 REAL_PLAN = Path(settings.BASE_DIR) / "fixtures" / "plan_2023_2026.json"
 
-pytestmark = pytest.mark.usefixtures("english")
-
 
 @pytest.fixture
 def rehab(db):

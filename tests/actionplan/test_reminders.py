@@ -243,7 +243,7 @@ def test_beat_schedule_keeps_the_guideline_reminders_too(settings):
 # --- The pages
 
 
-def test_person_sees_the_reminders_they_were_sent(cycle, client, english):
+def test_person_sees_the_reminders_they_were_sent(cycle, client):
     send_revision_reminders(today=FIRST_DAY)
     client.force_login(cycle["alice"])
     response = client.get(reverse("actionplan:my_reminders"))
@@ -268,7 +268,7 @@ def test_secretariat_sets_the_deadline(cycle, client, secretariat):
     assert cycle["revision"].deadline == datetime.date(2026, 4, 1)
 
 
-def test_bad_deadline_is_refused_with_a_message(cycle, client, secretariat, english):
+def test_bad_deadline_is_refused_with_a_message(cycle, client, secretariat):
     client.force_login(secretariat)
     response = client.post(reverse("actionplan:revision_deadline"), {"deadline": "2031-01-01"})
     assert response.status_code == 400

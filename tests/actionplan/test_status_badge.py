@@ -3,8 +3,6 @@
 import pytest
 from django.template.loader import render_to_string
 
-pytestmark = pytest.mark.usefixtures("english")
-
 
 @pytest.mark.parametrize(
     ("status", "css", "label"),

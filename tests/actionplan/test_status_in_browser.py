@@ -15,6 +15,14 @@ browser = browser_harness.browser
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture
+def english_only(settings):
+    """Only English on offer. Unlike the test client, a real browser sends an Accept-Language
+    of its own (whatever its build and the machine give it), which outranks LANGUAGE_CODE
+    (tests/conftest.py): this keeps these pages, and their English assertions, in English."""
+    settings.LANGUAGES = [("en", "English")]
+
+
 def _logged_in_page(browser, live_server, *, javascript=True):
     page = browser.new_context(java_script_enabled=javascript).new_page()
     page.goto(f"{live_server.url}/accounts/login/")
@@ -31,7 +39,7 @@ def _screenshot(page, name):
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
 
-def test_status_is_updated_in_place_and_conflict_shown_in_place(browser, live_server, english):
+def test_status_is_updated_in_place_and_conflict_shown_in_place(browser, live_server, english_only):
     world = make_editor_world()
     page = _logged_in_page(browser, live_server)
     measure_url = f"{live_server.url}{world.measure_a.get_absolute_url()}"
@@ -62,7 +70,7 @@ def test_status_is_updated_in_place_and_conflict_shown_in_place(browser, live_se
     assert MeasureStatus.objects.get(measure=world.measure_a, year=2024).note == "Sara retta"
 
 
-def test_status_update_works_without_javascript(browser, live_server, english):
+def test_status_update_works_without_javascript(browser, live_server, english_only):
     world = make_editor_world()
     page = _logged_in_page(browser, live_server, javascript=False)
     measure_url = f"{live_server.url}{world.measure_a.get_absolute_url()}"
