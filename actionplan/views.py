@@ -71,7 +71,7 @@ def _chosen_year(request, plan) -> int:
     return year if year in plan.years else plan.default_year()
 
 
-@anonymous_page_cache(state=plan_page_state)
+@anonymous_page_cache(state=plan_page_state, query=("plan", "year"))
 def overview(request):
     """The plan's front page: every committee with its status distribution for a year."""
     plan = plan_from_request(request, required=False)
@@ -276,7 +276,10 @@ class PlanTableView(SingleTableMixin, FilterView):
 
 # The table's page, whole responses cached for anonymous visitors (a ?_export= download too:
 # the query string is in the key). table.csv and table.xlsx are not cached.
-plan_table = anonymous_page_cache(state=plan_page_state)(PlanTableView.as_view())
+plan_table = anonymous_page_cache(
+    state=plan_page_state,
+    query=(*MeasureFilter.base_filters, "plan", "sort", "page", "_export"),
+)(PlanTableView.as_view())
 
 
 def measure_detail(request, pk):

@@ -1,11 +1,18 @@
 """Whole responses of the busiest public pages, served to anonymous visitors before the rest of
 the middleware stack runs (issue 9: the overview and plan table under load).
 
-A view opts in with @anonymous_page_cache(state=...), where `state(request)` names what else
-the page shows that can change: a content version that every save replaces, today's date. The
-key holds the host, path and query string, the language LocaleMiddleware would choose, and that
-state, so a save is on the very next request and languages never mix. Old copies are simply
-never asked for again and expire.
+A view opts in with @anonymous_page_cache(state=..., query=...), where `state(request)` names
+what else the page shows that can change: a content version that every save replaces, today's
+date. The key holds the host, path, the query string in canonical form, the language
+LocaleMiddleware would choose, and that state, so a save is on the very next request and
+languages never mix. Old copies are simply never asked for again and expire.
+
+The cache is bounded, so that nobody can fill it by varying the URL: only the parameters the
+view names in `query` take part (a request with any other is served, but not stored), their
+order and empty values do not make new copies, long values (free text) are not stored, copies
+are compressed and a copy over PAGE_CACHE_MAX_ENTRY_BYTES is not stored. The total is bounded by
+the cache server itself: Redis with `maxmemory` and an LRU policy (docker-compose), on its own
+instance so that the Celery broker is never evicted.
 
 Only visitors without per-visitor state take part: a request with a session or messages cookie
 (a logged-in user, a pending message) passes through untouched and never seeds the cache, and a
@@ -17,7 +24,8 @@ import contextlib
 import functools
 import hashlib
 import logging
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
@@ -26,7 +34,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import cc_delim_re
@@ -42,17 +50,48 @@ PAGE_SECONDS = 24 * 60 * 60
 # covers cookies (none allowed) and the language (resolved from Accept-Language).
 _KEYED_VARY = {"cookie", "accept-language"}
 _PRIVATE_CACHE_CONTROL = ("private", "no-store", "no-cache")
-ATTRIBUTE = "anonymous_page_state"
+ATTRIBUTE = "anonymous_page_cache"
+# A query value longer than this is free text nobody else will ask for again: not stored.
+MAX_QUERY_VALUE = 40
 
 
-def anonymous_page_cache(*, state: Callable) -> Callable:
+class PageCacheRule:
+    """What an opted-in view's cached copies depend on: its state and its query parameters."""
+
+    def __init__(self, state: Callable, query: Iterable[str]):
+        self.state = state
+        self.query = frozenset(query)
+
+    def canonical_query(self, query_string: str) -> str | None:
+        """The query string in one form per meaning, or None when the request is not stored.
+
+        Parameters are sorted and empty ones dropped; a parameter the view does not name, or a
+        value too long to be shared, means the copy would be nobody else's."""
+        if not query_string:
+            return ""
+        query = QueryDict(query_string)
+        canonical = QueryDict(mutable=True)
+        for name in sorted(query):
+            if name not in self.query:
+                return None
+            values = sorted(value for value in query.getlist(name) if value)
+            if any(len(value) > MAX_QUERY_VALUE for value in values):
+                return None
+            if values:
+                canonical.setlist(name, values)
+        return canonical.urlencode()
+
+
+def anonymous_page_cache(*, state: Callable, query: Iterable[str] = ()) -> Callable:
     """Let anonymous visitors be served this view's whole response from the cache.
 
     `state(request)` returns what besides the URL and language the page depends on (hashable
-    and str-able); it must change whenever the page would."""
+    and str-able); it must change whenever the page would. `query` names the parameters the
+    page reads; a request with any other parameter is answered but never stored."""
+    rule = PageCacheRule(state, query)
 
     def mark(view):
-        setattr(view, ATTRIBUTE, state)
+        setattr(view, ATTRIBUTE, rule)
         return view
 
     return mark
@@ -64,8 +103,8 @@ def per_visitor_cookies() -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=2048)
-def _page_state(urlconf: str, path: str) -> Callable | None:
-    """The opted-in view's state function for a path, or None (resolving costs a little)."""
+def _page_rule(urlconf: str, path: str) -> PageCacheRule | None:
+    """The opted-in view's cache rule for a path, or None (resolving costs a little)."""
     try:
         match = resolve(path, urlconf)
     except Resolver404:
@@ -84,18 +123,33 @@ def resolved_language(request) -> str:
     return language
 
 
-def page_key(request, state: Callable) -> str:
+def page_key(request, state: Callable, query: str) -> str:
     """The cache key of this request's page (raises DisallowedHost for a foreign host)."""
     parts = [
         request.scheme,
         request.get_host(),
         request.path,
-        request.META.get("QUERY_STRING", ""),
+        query,
         resolved_language(request),
         str(state(request)),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"anonymous-page:{digest}"
+
+
+def pack(response) -> tuple | None:
+    """A response as stored, its body compressed (a plan table to a fifth of its size), or None
+    when it is over the size one copy may take."""
+    body = zlib.compress(response.content, 1)
+    if len(body) > settings.PAGE_CACHE_MAX_ENTRY_BYTES:
+        return None
+    return response.status_code, dict(response.items()), body
+
+
+def unpack(packed: tuple) -> HttpResponse:
+    """The response a stored copy holds."""
+    status, headers, body = packed
+    return HttpResponse(zlib.decompress(body), status=status, headers=headers)
 
 
 def shareable(response) -> bool:
@@ -124,18 +178,15 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         cached = self._get(key)
         if cached is not None:
-            status, headers, content = cached
             # A hit is anonymous by construction; the request log reads the user.
             request.user = AnonymousUser()
-            return HttpResponse(content, status=status, headers=headers)
+            return unpack(cached)
         response = self.get_response(request)
         if request.method == "GET" and shareable(response) and not _is_authenticated(request):
-            with contextlib.suppress(*CACHE_DOWN):
-                cache.set(
-                    key,
-                    (response.status_code, dict(response.items()), response.content),
-                    PAGE_SECONDS,
-                )
+            packed = pack(response)
+            if packed is not None:
+                with contextlib.suppress(*CACHE_DOWN):
+                    cache.set(key, packed, PAGE_SECONDS)
         return response
 
     def _key(self, request) -> str | None:
@@ -144,11 +195,14 @@ class AnonymousPageCacheMiddleware:
             return None
         if any(name in request.COOKIES for name in per_visitor_cookies()):
             return None
-        state = _page_state(getattr(request, "urlconf", settings.ROOT_URLCONF), request.path_info)
-        if state is None:
+        rule = _page_rule(getattr(request, "urlconf", settings.ROOT_URLCONF), request.path_info)
+        if rule is None:
+            return None
+        query = rule.canonical_query(request.META.get("QUERY_STRING", ""))
+        if query is None:
             return None
         try:
-            return page_key(request, state)
+            return page_key(request, rule.state, query)
         except DisallowedHost:
             return None  # the stack answers it as it always does
         except DatabaseError:

@@ -21,6 +21,8 @@ from io import BytesIO
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf
 
+PDF_UA_VERSION = "1.7"
+
 
 @dataclass(frozen=True)
 class PdfPart:
@@ -45,8 +47,13 @@ class JoinedPdf:
         twice as fast as at the default level, for a file about a fifth bigger."""
         pikepdf.settings.set_flate_compression_level(1)
         output = BytesIO()
+        # PDF/UA-1, which the parts declare in their XMP, is built on PDF 1.7 (ISO 32000-1);
+        # qpdf would otherwise write the lowest version the objects need (1.5).
         self.pdf.save(
-            output, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
+            output,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            min_version=PDF_UA_VERSION,
         )
         for source in self.sources:
             source.close()

@@ -228,7 +228,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -286,13 +286,21 @@ CELERY_TIMEZONE = TIME_ZONE
 RENDER_SOFT_TIME_LIMIT = int(os.environ.get("RENDER_SOFT_TIME_LIMIT", "600"))
 RENDER_HARD_TIME_LIMIT = int(os.environ.get("RENDER_HARD_TIME_LIMIT", "660"))
 
+# The cache may be evicted, the broker never: in production each is its own Redis (docker-compose:
+# `cache` with maxmemory and allkeys-lru, `redis` with noeviction). Both default to REDIS_URL.
+CACHE_URL = os.environ.get("CACHE_URL", REDIS_URL)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
     )
 }
+# The largest anonymous page copy kept (compressed bytes; the plan table takes about 25 KB).
+PAGE_CACHE_MAX_ENTRY_BYTES = int(os.environ.get("PAGE_CACHE_MAX_ENTRY_BYTES", 256 * 1024))
 
 # --- Logging: one JSON object a line in production (for the log collector), plain text in
 # development. Events carry their fields as `extra=` (see helsefellesskap/logging.py).

@@ -32,7 +32,9 @@ rm -rf "$ds" && mkdir -p "$ds"
 cp "$work/ds-css/dist/src/index.css" "$ds/designsystemet.css"
 cp "$work/ds-css/dist/theme/designsystemet.css" "$ds/theme.css"
 cp "$work/ds-css/LICENSE" "$ds/LICENSE"
-cp "$work/ds-web/dist/umd/index.js" "$ds/designsystemet-web.js"
+# The source map is not shipped, so its reference goes too: the hashed-name static storage
+# (STATIC_MANIFEST=1, the Docker image) refuses a file that names a missing one.
+sed '/^\/\/# sourceMappingURL=/d' "$work/ds-web/dist/umd/index.js" >"$ds/designsystemet-web.js"
 cp "$work/ds-web/LICENSE" "$ds/LICENSE-web"
 
 mkdir -p "$ROOT/static/vendor/htmx"

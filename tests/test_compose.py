@@ -4,8 +4,11 @@ and .env.example documents every variable the settings read."""
 
 import importlib
 import json
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -93,12 +96,13 @@ def test_schema_check_catches_a_misspelt_key():
 def test_stack_has_every_service_configured_from_one_env_file():
     services = load_compose()["services"]
 
-    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+    assert set(services) == {"db", "redis", "cache", "web", "worker", "beat"}
     for name, service in services.items():
-        if name != "redis":
+        if name not in ("redis", "cache"):
             assert service["env_file"] == ".env", name
     assert services["db"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
+    assert services["cache"]["image"].startswith("redis:7")
 
 
 def test_database_and_redis_have_healthchecks_and_named_volumes():
@@ -106,7 +110,8 @@ def test_database_and_redis_have_healthchecks_and_named_volumes():
     services = compose["services"]
 
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
-    assert services["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    for redis in ("redis", "cache"):
+        assert services[redis]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
     for service, volume in (("db", "pgdata"), ("redis", "redisdata"), ("web", "media")):
         assert any(mount.startswith(f"{volume}:") for mount in services[service]["volumes"])
         assert volume in compose["volumes"]
@@ -118,7 +123,25 @@ def test_app_services_wait_for_healthy_dependencies():
     for name in APP_SERVICES:
         depends = services[name]["depends_on"]
         assert all(dep["condition"] == "service_healthy" for dep in depends.values()), name
-    assert set(services["web"]["depends_on"]) == {"db", "redis"}
+    assert set(services["web"]["depends_on"]) == {"db", "redis", "cache"}
+
+
+def _redis_options(service) -> dict[str, str]:
+    words = service["command"][1:]
+    return {word[2:]: value for word, value in zip(words[::2], words[1::2], strict=True)}
+
+
+def test_the_broker_never_evicts_and_the_cache_has_a_bounded_budget():
+    services = load_compose()["services"]
+    broker, cache = _redis_options(services["redis"]), _redis_options(services["cache"])
+    portal = services["web"]["environment"]
+
+    assert broker["maxmemory-policy"] == "noeviction"
+    assert broker["appendonly"] == "yes"
+    assert cache["maxmemory-policy"] == "allkeys-lru"
+    assert re.fullmatch(r"\$\{CACHE_MAXMEMORY:-\d+mb\}", cache["maxmemory"])
+    assert portal["CELERY_BROKER_URL"].startswith("redis://redis:")
+    assert portal["CACHE_URL"].startswith("redis://cache:")
 
 
 @pytest.mark.parametrize("service", APP_SERVICES)
@@ -178,6 +201,39 @@ def test_dockerfile_installs_weasyprint_libraries_and_collects_static():
         assert re.search(rf"\b{re.escape(package)}\b", dockerfile), package
     assert "STATIC_MANIFEST=1 python manage.py collectstatic --noinput" in dockerfile
     assert "pip install ." in dockerfile
+
+
+def test_the_images_collectstatic_step_completes(tmp_path):
+    """The Dockerfile's own collectstatic command, with its settings, on this checkout.
+
+    Hashed names (STATIC_MANIFEST=1) make collectstatic follow every url() and source-map
+    reference; a vendored file that names a file we do not ship fails the image build.
+    """
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    step = re.search(r"RUN (STATIC_MANIFEST=1 python manage\.py collectstatic[^&\n]*)", dockerfile)
+    words = shlex.split(step.group(1).rstrip(" \\"))
+    python = words.index("python")
+    assignments, arguments = words[:python], words[python + 1 :]
+    env = {
+        **os.environ,
+        **dict(a.split("=", 1) for a in assignments),
+        "STATIC_ROOT": str(tmp_path),
+        "DEBUG": "0",
+        "SECRET_KEY": "collectstatic-only",
+    }
+
+    result = subprocess.run(  # noqa: S603 - the command is the Dockerfile's own
+        [sys.executable, *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    assert "vendor/designsystemet/designsystemet-web.js" in manifest["paths"]
 
 
 def test_gunicorn_is_a_dependency():

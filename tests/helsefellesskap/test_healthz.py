@@ -108,3 +108,39 @@ def test_healthz_answers_over_plain_http_when_https_is_enforced(client, db, sett
     assert client.get("/").status_code == 301
     assert client.get("/healthz").status_code in {200, 503}
     assert client.get("/healthz").json()["checks"]["database"]["status"] == "ok"
+
+
+def test_healthz_says_the_cache_is_this_process_when_no_redis_is_configured(client, db, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+    assert client.get("/healthz").json()["checks"]["cache"]["status"] == "local"
+
+
+@pytest.mark.redis
+def test_healthz_reaches_a_real_cache(client, db, settings):
+    import os
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+
+    assert client.get("/healthz").json()["checks"]["cache"]["status"] == "ok"
+
+
+def test_a_cache_that_is_down_is_named_but_the_portal_stays_healthy(client, db, settings):
+    settings.CELERY_BROKER_URL = ""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["failing"] == ["cache"]

@@ -1,6 +1,7 @@
 """The anonymous page cache (helsefellesskap/page_cache.py): who is served a stored copy, and
 which responses are never stored."""
 
+import zlib
 from unittest import mock
 
 import pytest
@@ -86,3 +87,40 @@ def test_with_the_cache_down_the_page_is_still_served(client):
         first, _ = _get(client, "/cached/")
         second, renders = _get(client, "/cached/")
     assert (first.status_code, second.status_code, renders) == (200, 200, 2)
+
+
+def test_the_same_query_in_another_order_or_with_empty_values_shares_one_copy(client):
+    _get(client, "/cached/?page=2&year=2024")
+    for same in ("/cached/?year=2024&page=2", "/cached/?q=&page=2&year=2024"):
+        _, renders = _get(client, same)
+        assert renders == 1, same
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["utm_source=spam", "page=2&cachebuster=1", f"q={'x' * 41}"],
+    ids=["unknown parameter", "unknown beside a known one", "free text too long to share"],
+)
+def test_a_query_the_page_does_not_name_is_answered_but_never_stored(client, query):
+    first, _ = _get(client, f"/cached/?{query}")
+    second, renders = _get(client, f"/cached/?{query}")
+    assert (first.status_code, second.status_code, renders) == (200, 200, 2)
+
+
+def test_a_copy_over_the_size_limit_is_not_stored(client, settings):
+    settings.PAGE_CACHE_MAX_ENTRY_BYTES = 10
+    _get(client, "/cached/")
+    _, renders = _get(client, "/cached/")
+    assert renders == 2
+
+
+def test_copies_are_stored_compressed(client):
+    from django.core.cache import cache
+
+    with mock.patch.object(cache, "set", wraps=cache.set) as stored:
+        first, _ = _get(client, "/cached/?page=3")
+    (key, (status, headers, body), _timeout), _ = stored.call_args
+    assert key.startswith("anonymous-page:")
+    assert status == 200
+    assert headers["Content-Type"] == first["Content-Type"]
+    assert zlib.decompress(body) == first.content

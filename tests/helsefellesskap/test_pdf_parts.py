@@ -4,6 +4,7 @@ import io
 import os
 import time
 
+import pikepdf
 import pytest
 from django.templatetags.static import static
 from pypdf import PdfReader
@@ -76,6 +77,20 @@ def test_joined_pdf_is_one_tagged_document_in_the_first_parts_language(two_parts
             while node["/S"] != "/Document":
                 node = node["/P"].get_object()
             assert node == document
+
+
+def test_joined_pdf_is_a_pdf_1_7_that_keeps_its_pdf_ua_identification(two_parts):
+    content = merge_tagged([PdfPart(part) for part in two_parts]).write()
+
+    assert content.startswith(b"%PDF-1.7")
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        assert pdf.pdf_version == "1.7"
+        assert pdf.open_metadata()["pdfuaid:part"] == "1"
+        assert pdf.Root.MarkInfo.Marked
+        assert str(pdf.Root.Lang) == "nn"
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle
+        assert "/StructTreeRoot" in pdf.Root
+        assert pdf.check_pdf_syntax() == []  # qpdf's own checks of the file find nothing
 
 
 def test_a_link_to_another_part_lands_on_the_page_of_that_parts_anchor():

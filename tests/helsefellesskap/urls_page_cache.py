@@ -1,5 +1,7 @@
 """The portal's URLs plus small pages that opt in to the anonymous page cache, for its tests."""
 
+import hashlib
+
 from django.http import HttpResponse
 from django.urls import path
 from django.utils.cache import patch_vary_headers
@@ -18,7 +20,7 @@ def _state(request):
 
 
 def _page(name, *, cookie=False, vary=None, status=200):
-    @anonymous_page_cache(state=_state)
+    @anonymous_page_cache(state=_state, query=("page", "q", "year"))
     def view(request):
         RENDERS.append(name)
         response = HttpResponse(f"{name} {len(RENDERS)} {request.GET.urlencode()}", status=status)
@@ -29,6 +31,16 @@ def _page(name, *, cookie=False, vary=None, status=200):
         return response
 
     return view
+
+
+@anonymous_page_cache(state=_state, query=("q",))
+def big(request):
+    """A page of 32 KB that differs with its query and compresses little, like no real page."""
+    RENDERS.append("big")
+    seed = hashlib.sha256(request.GET.urlencode().encode()).digest()
+    return HttpResponse(
+        b"".join(hashlib.sha256(seed + i.to_bytes(2, "big")).digest() for i in range(1024))
+    )
 
 
 def not_opted_in(request):
@@ -44,4 +56,5 @@ urlpatterns = [
     path("not-found/", _page("not-found", status=404)),
     path("never-cache/", never_cache(_page("never-cache"))),
     path("not-opted-in/", not_opted_in),
+    path("big/", big),
 ]
