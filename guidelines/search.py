@@ -34,12 +34,13 @@ def guideline_search_vector():
     )
 
 
-def refresh_search_vector(guideline_pk) -> None:
-    """Recompute one guideline's stored search vector (PostgreSQL only)."""
-    if uses_full_text_search():
-        from .models import Guideline
+def refresh_search_vector(queryset) -> None:
+    """Recompute the stored search vector of the guidelines in ``queryset`` (PostgreSQL only).
 
-        Guideline.objects.filter(pk=guideline_pk).update(search_vector=guideline_search_vector())
+    The caller passes the queryset, so this module needs not import the model that imports it.
+    """
+    if uses_full_text_search():
+        queryset.update(search_vector=guideline_search_vector())
 
 
 def search_guidelines(queryset, text: str):

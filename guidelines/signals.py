@@ -15,4 +15,4 @@ def guideline_saved(sender, instance, raw=False, **kwargs):
         Guideline.objects.filter(pk=instance.pk).update(
             body_html=instance.body_html, body_text=instance.body_text, toc=instance.toc
         )
-    refresh_search_vector(instance.pk)
+    refresh_search_vector(Guideline.objects.filter(pk=instance.pk))
