@@ -3,13 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from helsefellesskap.forms import OneLineFieldsMixin
+
 from .models import RevisionYear
 
 #: The longest plan period the form accepts (the plans so far run four years).
 MAX_PLAN_YEARS = 10
 
 
-class DeadlineForm(forms.ModelForm):
+class DeadlineForm(OneLineFieldsMixin, forms.ModelForm):
     """The deadline of the open revision year."""
 
     class Meta:
@@ -30,7 +32,7 @@ class DeadlineForm(forms.ModelForm):
         return deadline
 
 
-class NextPlanForm(forms.Form):
+class NextPlanForm(OneLineFieldsMixin, forms.Form):
     """The new plan's title and period; it must start after the current one."""
 
     title = forms.CharField(label=_("Title"), max_length=300)

@@ -6,6 +6,8 @@ from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from helsefellesskap.forms import OneLineFieldsMixin
+
 from .models import (
     NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
@@ -138,13 +140,13 @@ def status_row_formset(*, measures, year, data=None):
     return formset_class(data, initial=initial, measures=measures, prefix="rows")
 
 
-class ReportReasonForm(forms.Form):
+class ReportReasonForm(OneLineFieldsMixin, forms.Form):
     """The secretariat's reason when the reported year is locked."""
 
     reason = ReasonField()
 
 
-class _PlanItemForm(forms.ModelForm):
+class _PlanItemForm(OneLineFieldsMixin, forms.ModelForm):
     """Shared by goal, sub-goal and measure forms: the version the page showed."""
 
     version = VersionField(required=False)

@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.models import Committee
+from helsefellesskap.forms import OneLineFieldsMixin
 from helsefellesskap.roles import editable_committee_ids, is_secretariat
 
 from .attachments import kind_from_content, kind_from_name
@@ -35,7 +36,7 @@ def normalise_text(text: str) -> str:
     return (text or "").replace("\r\n", "\n").strip()
 
 
-class GuidelineDetailsForm(forms.ModelForm):
+class GuidelineDetailsForm(OneLineFieldsMixin, forms.ModelForm):
     """The guideline's metadata: owner, status, dates and source. Text changes are versions."""
 
     source_url = forms.URLField(
@@ -91,7 +92,7 @@ class GuidelineCreateForm(GuidelineDetailsForm):
         return normalise_text(self.cleaned_data["body"])
 
 
-class PublishVersionForm(forms.Form):
+class PublishVersionForm(OneLineFieldsMixin, forms.Form):
     """New text for a guideline, published as the next numbered version."""
 
     title = forms.CharField(label=_("Title"), max_length=300)
@@ -141,7 +142,7 @@ class PublishVersionForm(forms.Form):
         return cleaned
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(OneLineFieldsMixin, forms.Form):
     """A PDF or Word file for a guideline, checked by extension, content and size."""
 
     file = forms.FileField(

@@ -1,11 +1,15 @@
 """Template context every page needs: the user's roles and the navigation."""
 
+from django.contrib.auth.models import AnonymousUser
+
 from helsefellesskap.navigation import main_menu, site_search_url
 from helsefellesskap.roles import editable_committee_ids, is_secretariat
 
 
 def portal(request):
-    user = request.user
+    # An error page can render before authentication ran (a foreign Host header is refused
+    # first): such a request has no user yet and is shown as to a visitor.
+    user = getattr(request, "user", None) or AnonymousUser()
     user_is_secretariat = is_secretariat(user)
     # The secretariat edits everything: no need to read which committees (one query less).
     user_is_editor = not user_is_secretariat and bool(

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .text import one_line
+
 
 class TokenForm(forms.Form):
     """A code from the authenticator app, or a recovery code."""
@@ -26,3 +28,21 @@ class TokenForm(forms.Form):
     def clean_token(self):
         # People copy codes with spaces ("123 456") or in capitals.
         return "".join(self.cleaned_data["token"].split()).lower()
+
+
+class OneLineFieldsMixin:
+    """Every single-line text input of the form keeps to one line.
+
+    A hand-made POST can put CR/LF into a title; such a value breaks the calendar feeds and
+    headers it ends up in. Multi-line fields (a Textarea) are left as they are."""
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if (
+                isinstance(value, str)
+                and isinstance(field, forms.CharField)
+                and not isinstance(field.widget, forms.Textarea)
+            ):
+                self.cleaned_data[name] = one_line(value)

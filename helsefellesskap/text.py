@@ -1,5 +1,7 @@
 """Small text helpers every app shares."""
 
+import re
+
 from django.utils.text import slugify
 
 # slugify() would drop these letters; readable names keep them as their usual spellings.
@@ -9,3 +11,12 @@ NORWEGIAN_LETTERS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O",
 def norwegian_slug(text: str) -> str:
     """A slug that spells æ, ø and å as ae, o and a instead of dropping them."""
     return slugify(text.translate(NORWEGIAN_LETTERS))
+
+
+def one_line(value: str) -> str:
+    """The text with every run of control characters (CR, LF, TAB, NUL, line separators and
+    the like) collapsed to one space: what a one-line field such as a title may hold."""
+    return " ".join(_CONTROL_RUN.split(value)).strip()
+
+
+_CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")

@@ -5,6 +5,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.models import Committee, Measure, Person
+from helsefellesskap.forms import OneLineFieldsMixin
 from helsefellesskap.roles import editable_committee_ids, is_secretariat
 
 from .models import (
@@ -56,7 +57,7 @@ class OrganiserFormMixin:
         field.empty_label = None
 
 
-class MeetingSeriesForm(OrganiserFormMixin, forms.ModelForm):
+class MeetingSeriesForm(OneLineFieldsMixin, OrganiserFormMixin, forms.ModelForm):
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Weekdays"),
         choices=Weekday.choices,
@@ -98,7 +99,7 @@ class MeetingSeriesForm(OrganiserFormMixin, forms.ModelForm):
         self.limit_committees(user)
 
 
-class SeriesExceptionForm(forms.ModelForm):
+class SeriesExceptionForm(OneLineFieldsMixin, forms.ModelForm):
     class Meta:
         model = SeriesException
         fields = ["original_date", "cancelled", "new_start", "new_end", "note"]
@@ -121,7 +122,7 @@ class SeriesExceptionForm(forms.ModelForm):
         return day
 
 
-class MeetingForm(OrganiserFormMixin, forms.ModelForm):
+class MeetingForm(OneLineFieldsMixin, OrganiserFormMixin, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = [
@@ -155,7 +156,7 @@ class MeetingForm(OrganiserFormMixin, forms.ModelForm):
             series.queryset = series.queryset.filter(committee__in=editable_committee_ids(user))
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(OneLineFieldsMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = [
@@ -204,7 +205,7 @@ class MeasureChoiceField(forms.ModelChoiceField):
         return f"{obj.goal.committee.short_name}: {obj.text[:90]}"
 
 
-class ActionPointForm(forms.ModelForm):
+class ActionPointForm(OneLineFieldsMixin, forms.ModelForm):
     measure = MeasureChoiceField(
         label=_("Plan measure"),
         queryset=Measure.objects.none(),
@@ -230,15 +231,22 @@ class ActionPointForm(forms.ModelForm):
             "follow_up": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = (
-            Measure.objects.active().select_related("goal__committee").in_plan_order()
-        )
+        measures = Measure.objects.active().select_related("goal__committee").in_plan_order()
+        committees = self.fields["committee"].queryset
+        if not is_secretariat(user):
+            # An editor points action points only at the committees they edit, and at those
+            # committees' measures: the page of another committee is not theirs to write on.
+            mine = editable_committee_ids(user)
+            measures = measures.filter(goal__committee_id__in=mine)
+            committees = committees.filter(pk__in=mine)
+        self.fields["measure"].queryset = measures
+        self.fields["committee"].queryset = committees
         self.fields["contact_person"].queryset = Person.objects.order_by("name")
 
 
-class AttachmentForm(forms.ModelForm):
+class AttachmentForm(OneLineFieldsMixin, forms.ModelForm):
     class Meta:
         model = Attachment
         fields = ["title", "file"]

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vRecur
 
+from helsefellesskap.text import one_line
+
 from .models import OSLO, Meeting, MeetingSeries, local_datetime
 
 PRODID = "-//Helsefellesskap Møre og Romsdal//Meetings//NO"
@@ -55,7 +57,7 @@ def series_events(series: MeetingSeries, *, absolute=lambda url: url) -> list[Ev
     master = Event()
     master.add("uid", uid)
     master.add("dtstamp", stamp)
-    master.add("summary", series.name)
+    master.add("summary", one_line(series.name))
     # RFC 5545 leaves the set undefined when DTSTART is not itself an occurrence.
     first = series.first_date()
     if first is None:
@@ -87,7 +89,7 @@ def series_events(series: MeetingSeries, *, absolute=lambda url: url) -> list[Ev
         override.add("uid", uid)
         override.add("dtstamp", stamp)
         override.add("recurrence-id", original)
-        override.add("summary", series.name)
+        override.add("summary", one_line(series.name))
         new_start = exc.new_start.astimezone(OSLO)
         new_end = (
             exc.new_end.astimezone(OSLO)
@@ -113,7 +115,7 @@ def meeting_event(meeting: Meeting, *, absolute=lambda url: url) -> Event | None
     event = Event()
     event.add("uid", _uid("meeting", meeting.pk))
     event.add("dtstamp", timezone.now())
-    event.add("summary", meeting.title)
+    event.add("summary", one_line(meeting.title))
     if meeting.start:
         event.add("dtstart", meeting.start)
         event.add("dtend", meeting.end or meeting.start + datetime.timedelta(hours=1))
@@ -139,7 +141,7 @@ def build_calendar(name: str, series=(), meetings=(), *, absolute=lambda url: ur
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     calendar.add("x-wr-timezone", "Europe/Oslo")
     for one in series:
         for event in series_events(one, absolute=absolute):

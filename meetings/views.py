@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
@@ -25,6 +26,8 @@ from helsefellesskap.render_views import job_download, job_page, redirect_to_job
 from helsefellesskap.roles import (
     can_export_minutes,
     can_organise_meeting,
+    editable_committee_ids,
+    is_secretariat,
     require_meeting_organiser,
 )
 
@@ -388,10 +391,11 @@ def attachment_withdraw(request, pk):
 
 
 def _save_action_point(request, point, meeting):
-    form = ActionPointForm(request.POST or None, instance=point)
+    form = ActionPointForm(request.POST or None, instance=point, user=request.user)
     if request.method == "POST":
         if form.is_valid():
             point = form.save(commit=False)
+            _require_action_point_targets(request.user, point)
             point.meeting = meeting
             point.save()
             messages.success(request, _("The action point was saved."))
@@ -402,6 +406,18 @@ def _save_action_point(request, point, meeting):
         "meetings/action_point_form.html",
         {"form": form, "meeting": meeting, "point": point},
     )
+
+
+def _require_action_point_targets(user, point):
+    """The form offers only the user's committees; check again what is about to be saved."""
+    if is_secretariat(user):
+        return
+    mine = editable_committee_ids(user)
+    targets = {point.committee_id}
+    if point.measure_id is not None:
+        targets.add(point.measure.goal.committee_id)
+    if not targets - {None} <= mine:
+        raise PermissionDenied
 
 
 @login_required
