@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from django.http import HttpResponse
 
+from helsefellesskap.exports import set_download_name
+
 from .models import Status
 
 # The plan's colour code for spreadsheet cells (as the charts draw it): fill and font colour,
@@ -68,5 +70,5 @@ def xlsx_response(rows: Iterable[Iterable], filename: str, *, sheet_title: str) 
     response = HttpResponse(
         xlsx_bytes(rows, sheet_title=sheet_title), content_type=XLSX_CONTENT_TYPE
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    set_download_name(response, filename)
     return response

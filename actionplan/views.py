@@ -222,7 +222,7 @@ class PlanTableView(SingleTableMixin, FilterView):
             # Every filtered row in the chosen order, not just this page.
             table = self.table_class(self.get_table_data(), **self.get_table_kwargs())
             RequestConfig(self.request, paginate=False).configure(table)
-            filename = f"{slugify(self.plan.title)}.{export}"
+            filename = f"{slugify(self.plan.title, allow_unicode=True)}.{export}"
             if export == "csv":
                 return csv_response(table.as_values(), filename)
             return xlsx_response(table.as_values(), filename, sheet_title=_("Action plan"))

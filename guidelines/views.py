@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helsefellesskap.exports import set_download_name
 from helsefellesskap.pdf import html_to_pdf
 from helsefellesskap.roles import (
     can_create_guideline,
@@ -104,7 +105,7 @@ def pdf(request, slug):
     )
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     filename = f"{guideline.slug}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    set_download_name(response, filename)
     return response
 
 

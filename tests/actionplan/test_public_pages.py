@@ -237,7 +237,7 @@ def test_every_public_page_renders_the_real_plan(client, db):
     for measure in Measure.objects.active().in_plan(plan)[::25]:
         assert measure.goal.text[:30] in _html(client.get(measure.get_absolute_url()))
     csv_text = client.get("/plan/table.csv").content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(csv_text)))
+    rows = list(csv.reader(io.StringIO(csv_text), delimiter=";"))
     assert len(rows) == 1 + Measure.objects.active().in_plan(plan).count()
 
 
