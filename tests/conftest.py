@@ -1,6 +1,7 @@
 """Shared test set-up: service markers, personas and the real plan.
 
-A test that needs a real service carries a marker (postgres, redis, celery_worker, browser).
+A test that needs a real service carries a marker (postgres, redis, celery_worker, browser,
+libreoffice).
 Where that service is not configured the test is skipped with the reason shown; with
 REQUIRE_SERVICES=1 (set by .ci/run) a missing service fails the run instead.
 """
@@ -41,10 +42,12 @@ def _missing_service(marker: str) -> str | None:
             import playwright  # noqa: F401
         except ImportError:
             return "needs Python Playwright: pip install playwright"
+    elif marker == "libreoffice" and not (shutil.which("libreoffice") or shutil.which("soffice")):
+        return "needs LibreOffice: apt-get install libreoffice-writer-nogui"
     return None
 
 
-SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser")
+SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser", "libreoffice")
 
 # The real hasher is slow by design; tests make many users and are not about hashing.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
