@@ -151,6 +151,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Records of log-ins and failed log-ins (django-axes) are personal data: pruned daily after this
+# many days (helsefellesskap/tasks.py), as the privacy page says.
+LOGIN_RECORD_RETENTION_DAYS = env_int("LOGIN_RECORD_RETENTION_DAYS", 90)
 # Behind reverse proxies the client's address is in X-Forwarded-For: TRUSTED_PROXY_COUNT says
 # how many proxies append to it, so a client cannot claim another address. Throttling and the
 # logs use the same address.
@@ -257,6 +260,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+# Where users write about the portal (accessibility, privacy); shown on those pages when set.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@helsefellesskap.local")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # The portal's public address, for links in e-mails sent without a request (Celery tasks).
@@ -349,5 +354,9 @@ CELERY_BEAT_SCHEDULE = {
     "revision-reminders": {
         "task": "actionplan.tasks.send_revision_reminders",
         "schedule": crontab(hour=7, minute=15),
+    },
+    "prune-personal-data": {
+        "task": "helsefellesskap.tasks.prune_personal_data",
+        "schedule": crontab(hour=3, minute=30),
     },
 }

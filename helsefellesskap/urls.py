@@ -25,6 +25,9 @@ urlpatterns = [
     # changes back: no account, data or session state is touched. `next` is still checked to be
     # on this site.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # The pages the law expects: the accessibility statement and the privacy statement.
+    path("accessibility/", portal_views.accessibility_statement, name="accessibility"),
+    path("privacy/", portal_views.privacy, name="privacy"),
     # The look's building blocks on one page (secretariat only).
     path("design/", portal_views.styleguide, name="styleguide"),
     path("admin/", admin.site.urls),

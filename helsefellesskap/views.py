@@ -1,11 +1,15 @@
-"""Views the whole portal shares: the health check, the last-resort error page, the styleguide."""
+"""Views the whole portal shares: the health check, the last-resort error page, the styleguide,
+and the pages the law expects (accessibility statement, privacy)."""
 
+import datetime
 import sys
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -15,6 +19,9 @@ from actionplan.models import Status
 from helsefellesskap.health import run_checks
 from helsefellesskap.middleware import DATABASE_UNAVAILABLE_ERRORS, database_unavailable_response
 from helsefellesskap.roles import require_secretariat
+
+# When the accessibility statement was last checked against the portal (uustatus.no asks for it).
+ACCESSIBILITY_STATEMENT_REVIEWED = datetime.date(2026, 12, 7)
 
 
 @never_cache
@@ -58,3 +65,37 @@ def styleguide(request):
     if form.is_bound:
         form.is_valid()
     return render(request, "design/styleguide.html", {"form": form, "statuses": Status})
+
+
+def _about_crumbs(label):
+    return [(_("Home"), reverse("home")), (label, None)]
+
+
+@require_safe
+def accessibility_statement(request):
+    """The accessibility statement (tilgjengelegheitserklæring) in the form uustatus.no asks for."""
+    return render(
+        request,
+        "about/accessibility.html",
+        {
+            "reviewed_on": ACCESSIBILITY_STATEMENT_REVIEWED,
+            "contact_email": settings.CONTACT_EMAIL,
+            "breadcrumbs": _about_crumbs(_("Accessibility statement")),
+        },
+    )
+
+
+@require_safe
+def privacy(request):
+    """Which personal data the portal keeps and for how long, from the settings that decide it."""
+    return render(
+        request,
+        "about/privacy.html",
+        {
+            "session_hours": settings.SESSION_COOKIE_AGE // 3600,
+            "login_record_days": settings.LOGIN_RECORD_RETENTION_DAYS,
+            "language_cookie_days": settings.LANGUAGE_COOKIE_AGE // 86400,
+            "contact_email": settings.CONTACT_EMAIL,
+            "breadcrumbs": _about_crumbs(_("Privacy")),
+        },
+    )

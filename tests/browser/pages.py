@@ -198,4 +198,7 @@ PAGE_TYPES = [
         screenshot=False,
     ),
     PageType("error-404", lambda data: "/finst-ikkje/", status=404),
+    # The pages the law expects, linked from every page's footer.
+    PageType("accessibility", lambda data: reverse("accessibility"), visitors=("anonymous",)),
+    PageType("privacy", lambda data: reverse("privacy"), visitors=("anonymous",)),
 ]

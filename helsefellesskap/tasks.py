@@ -1,0 +1,11 @@
+"""The portal's own periodic tasks (CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+
+from helsefellesskap.privacy import prune_personal_records
+
+
+@shared_task
+def prune_personal_data() -> dict[str, int]:
+    """Daily: forget log-in records past their retention period and expired sessions."""
+    return prune_personal_records()
