@@ -146,6 +146,18 @@ class ReportReasonForm(OneLineFieldsMixin, forms.Form):
     reason = ReasonField()
 
 
+class UnlockYearForm(OneLineFieldsMixin, forms.Form):
+    """Why a locked revision year is opened again (required; kept in the year's history)."""
+
+    reason = ReasonField(label=_("Why is the year unlocked?"), required=True)
+
+
+class RetireForm(OneLineFieldsMixin, forms.Form):
+    """Retiring or restoring a plan item: the reason is optional and goes into its history."""
+
+    reason = ReasonField(label=_("Reason (optional)"))
+
+
 class _PlanItemForm(OneLineFieldsMixin, forms.ModelForm):
     """Shared by goal, sub-goal and measure forms: the version the page showed."""
 

@@ -750,6 +750,9 @@ class RevisionYear(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    # Opening, locking and unlocking (with its reason) are kept: the board shows the year's story.
+    history = HistoricalRecords(excluded_fields=["opened_at"])
+
     class Meta:
         ordering = ["-year"]
         constraints = [
@@ -770,7 +773,50 @@ class RevisionYear(models.Model):
         if self.locked_at is None:
             self.locked_at = timezone.now()
             self.locked_by = by
+            self._history_user = by
             self.save(update_fields=["locked_at", "locked_by"])
+
+    def unlock(self, *, by, reason: str) -> None:
+        """Open a locked year again (the secretariat, for a correction SSU asked for).
+
+        The reason is required and kept in the year's history."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": _("Give a reason for unlocking the year.")})
+        if self.locked_at is None:
+            return
+        self.locked_at = None
+        self.locked_by = None
+        self._history_user = by
+        self._change_reason = reason
+        self.save(update_fields=["locked_at", "locked_by"])
+
+    def unreported_measures(self):
+        """The plan's current measures with no status for this year."""
+        reported = MeasureStatus.objects.filter(year=self.year).exclude(status="")
+        return (
+            Measure.objects.active()
+            .in_plan(self.plan)
+            .exclude(pk__in=reported.values("measure_id"))
+        )
+
+    def events(self) -> list[dict]:
+        """Opened, locked and unlocked, oldest first: kind, when, who and reason."""
+        events = [{"kind": "opened", "when": self.opened_at, "who": self.opened_by, "reason": ""}]
+        was_locked = False
+        for record in self.history.select_related("history_user").order_by("history_date"):
+            locked = record.locked_at is not None
+            if locked != was_locked:
+                events.append(
+                    {
+                        "kind": "locked" if locked else "unlocked",
+                        "when": record.history_date,
+                        "who": record.history_user,
+                        "reason": record.history_change_reason or "",
+                    }
+                )
+            was_locked = locked
+        return events
 
     @classmethod
     def open_for(cls, plan) -> "RevisionYear | None":

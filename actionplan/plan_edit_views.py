@@ -20,7 +20,7 @@ from .access import (
     get_plan_item_for_editor,
     get_subgoal_for_editor,
 )
-from .forms import GoalForm, MeasureForm, RestoreVersionForm, SubGoalForm
+from .forms import GoalForm, MeasureForm, RestoreVersionForm, RetireForm, SubGoalForm
 from .models import Goal, Measure, Plan, SubGoal
 from .versioning import VersionConflict
 
@@ -213,24 +213,51 @@ def plan_item_move(request, kind, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_item_retire(request, kind, pk):
-    """Retire: hide from the current plan. Nothing is deleted; the secretariat can restore it."""
+    """Retire: hide from the current plan, after a page that says what that does. Nothing is
+    deleted; the secretariat can restore it."""
     item = get_plan_item_for_editor(request, kind, pk)
-    item.set_retired(True, by=request.user)
-    messages.success(request, _("Retired. It no longer shows in the current plan."))
-    return redirect(_plan_edit_url(item))
+    return _retire_or_restore(request, item, retire=True)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_item_restore(request, kind, pk):
     """Bring a retired goal, sub-goal or measure back into the current plan (secretariat)."""
     require_secretariat(request.user)
     item = get_plan_item_for_editor(request, kind, pk)
-    item.set_retired(False, by=request.user)
-    messages.success(request, _("Restored to the current plan."))
-    return redirect(_plan_edit_url(item))
+    return _retire_or_restore(request, item, retire=False)
+
+
+def _retire_or_restore(request, item, *, retire: bool):
+    """The confirmation page (GET) and the change with its optional reason (POST)."""
+    back = _plan_edit_url(item)
+    if item.retired == retire:
+        return redirect(back)
+    form = RetireForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        item.set_retired(retire, by=request.user, reason=form.cleaned_data["reason"])
+        if retire:
+            messages.success(request, _("Retired. It no longer shows in the current plan."))
+        else:
+            messages.success(request, _("Restored to the current plan."))
+        return redirect(back)
+    context = {"item": item, "form": form, "retire": retire, "cancel_url": back}
+    if retire:
+        context["measures_hidden"] = _measures_hidden_with(item)
+    status = 400 if form.is_bound else 200
+    return TemplateResponse(request, "actionplan/plan_item_retire.html", context, status=status)
+
+
+def _measures_hidden_with(item) -> int:
+    """How many current measures retiring this goal or sub-goal hides with it (a measure: 1)."""
+    if isinstance(item, Measure):
+        return 1
+    measures = Measure.objects.active()
+    if isinstance(item, Goal):
+        return measures.filter(goal=item).count()
+    return measures.filter(subgoal=item).count()
 
 
 @login_required

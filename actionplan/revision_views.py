@@ -18,7 +18,13 @@ from helsefellesskap.roles import editable_committee_ids, is_secretariat, requir
 from .access import get_committee_for_secretariat
 from .caching import cached_value
 from .coverage import coverage
-from .forms import AppointEditorForm, LinkPersonForm, OpenRevisionForm, add_model_errors
+from .forms import (
+    AppointEditorForm,
+    LinkPersonForm,
+    OpenRevisionForm,
+    UnlockYearForm,
+    add_model_errors,
+)
 from .models import Committee, Plan, RevisionYear
 from .progress import committee_progress
 
@@ -114,18 +120,59 @@ def revision_open(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revision_lock(request, year):
-    """SSU has adopted the revision: lock the year's statuses."""
+    """SSU has adopted the revision: lock the year's statuses, after a page that says what
+    locking does and how many measures still have no status."""
     require_secretariat(request.user)
-    plan = Plan.objects.current()
-    revision = get_object_or_404(RevisionYear, plan=plan, year=year)
-    revision.lock(by=request.user)
-    messages.success(
+    revision = get_object_or_404(RevisionYear, plan=Plan.objects.current(), year=year)
+    board = f"{_board_url()}?year={year}"
+    if revision.is_locked:
+        messages.info(request, _("%(year)s is already locked.") % {"year": year})
+        return redirect(board)
+    if request.method == "POST":
+        revision.lock(by=request.user)
+        messages.success(
+            request,
+            _("%(year)s is locked. Its statuses are now read-only for editors.") % {"year": year},
+        )
+        return redirect(board)
+    unreported = revision.unreported_measures().count()
+    return TemplateResponse(
         request,
-        _("%(year)s is locked. Its statuses are now read-only for editors.") % {"year": year},
+        "actionplan/revision_lock.html",
+        {"revision": revision, "year": year, "unreported": unreported, "cancel_url": board},
     )
-    return redirect(f"{_board_url()}?year={year}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revision_unlock(request, year):
+    """Open a locked year again, with a required reason that is kept in its history."""
+    require_secretariat(request.user)
+    revision = get_object_or_404(RevisionYear, plan=Plan.objects.current(), year=year)
+    board = f"{_board_url()}?year={year}"
+    if not revision.is_locked:
+        messages.info(request, _("%(year)s is not locked.") % {"year": year})
+        return redirect(board)
+    form = UnlockYearForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision.unlock(by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(year)s is unlocked: editors can report its statuses again.") % {"year": year},
+            )
+            return redirect(board)
+    return TemplateResponse(
+        request,
+        "actionplan/revision_unlock.html",
+        {"revision": revision, "year": year, "form": form, "cancel_url": board},
+        status=400 if form.is_bound else 200,
+    )
 
 
 def _board_url():

@@ -56,6 +56,7 @@ urlpatterns = [
     path("revision/", revision_views.revision_board, name="revision_board"),
     path("revision/open/", revision_views.revision_open, name="revision_open"),
     path("revision/<int:year>/lock/", revision_views.revision_lock, name="revision_lock"),
+    path("revision/<int:year>/unlock/", revision_views.revision_unlock, name="revision_unlock"),
     path(
         "committees/<slug:slug>/editors/",
         revision_views.committee_editors,

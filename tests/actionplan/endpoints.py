@@ -140,6 +140,12 @@ def _revision_lock(world, side):
     return reverse("actionplan:revision_lock", args=[2024]), {}
 
 
+def _revision_unlock(world, side):
+    revision, _ = world.plan.revision_years.get_or_create(year=2024)
+    revision.lock(by=None)
+    return reverse("actionplan:revision_unlock", args=[2024]), {"reason": "SSU bad om retting"}
+
+
 ENDPOINTS = [
     Endpoint("status_update", "editor", _status),
     Endpoint("report_year", "editor", _report),
@@ -162,4 +168,5 @@ ENDPOINTS = [
     Endpoint("committee_person_link", "secretariat", _link_leader),
     Endpoint("revision_open", "secretariat", _revision_open),
     Endpoint("revision_lock", "secretariat", _revision_lock),
+    Endpoint("revision_unlock", "secretariat", _revision_unlock),
 ]

@@ -126,6 +126,32 @@ def test_retire_hides_from_current_plan_but_keeps_the_row(world, alice_client):
     assert Measure.objects.filter(pk=world.measure_a.pk, retired=True).exists()
 
 
+def test_retiring_asks_first_names_the_item_and_keeps_the_reason(world, alice_client):
+    url = reverse("actionplan:plan_item_retire", args=["goal", world.goal_a.pk])
+    page = alice_client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert world.goal_a.text in html
+    assert "<h1>Retire from the plan?</h1>" in html
+    assert Measure.objects.active().filter(goal=world.goal_a).exists()  # nothing changed yet
+
+    assert alice_client.post(url, {"reason": "Slått saman med mål 2"}).status_code == 302
+    world.goal_a.refresh_from_db()
+    assert world.goal_a.retired
+    assert world.goal_a.history.latest().history_change_reason == "Slått saman med mål 2"
+
+
+def test_restoring_asks_first(world, alice, sara_client):
+    world.measure_a.set_retired(True, by=alice)
+    url = reverse("actionplan:plan_item_restore", args=["measure", world.measure_a.pk])
+    assert "<h1>Restore to the plan?</h1>" in sara_client.get(url).content.decode()
+    world.measure_a.refresh_from_db()
+    assert world.measure_a.retired
+    assert sara_client.post(url, {"reason": ""}).status_code == 302
+    world.measure_a.refresh_from_db()
+    assert not world.measure_a.retired
+
+
 def test_retiring_a_goal_hides_its_measures(world, alice_client):
     alice_client.post(reverse("actionplan:plan_item_retire", args=["goal", world.goal_a.pk]))
     assert not Measure.objects.active().filter(goal=world.goal_a).exists()

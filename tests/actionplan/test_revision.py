@@ -109,3 +109,55 @@ def test_the_button_that_opens_a_year_says_so_as_a_verb(client, secretariat):
     client.force_login(secretariat)
     html = client.get(reverse("actionplan:revision_board")).content.decode()
     assert '<button type="submit">Opne</button>' in html
+
+
+def test_locking_asks_first_and_says_how_many_measures_have_no_status(world, sara_client, sara):
+    make_revision_year(world.plan, 2024, by=sara)
+    world.measure_a.set_status(year=2024, status="done", by=sara, expected_version=0)
+    board = sara_client.get(reverse("actionplan:revision_board") + "?year=2024").content.decode()
+    lock_url = reverse("actionplan:revision_lock", args=[2024])
+    # The board links to the confirmation page; it holds no form that locks on one click.
+    assert f'href="{lock_url}"' in board
+    assert f'action="{lock_url}"' not in board
+
+    response = sara_client.get(lock_url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "1 measure has no status for 2024" in html  # committee B's measure
+    assert not RevisionYear.objects.get().is_locked
+
+
+def test_a_locked_year_is_unlocked_only_with_a_reason_kept_in_its_history(world, sara_client, sara):
+    make_revision_year(world.plan, 2024, by=sara)
+    sara_client.post(reverse("actionplan:revision_lock", args=[2024]))
+    unlock = reverse("actionplan:revision_unlock", args=[2024])
+
+    for reason in ("", "   "):
+        response = sara_client.post(unlock, {"reason": reason})
+        assert response.status_code == 400
+        assert "Give a reason" in response.content.decode() or "required" in (
+            response.content.decode()
+        )
+    assert RevisionYear.objects.get().is_locked
+
+    response = sara_client.post(unlock, {"reason": "SSU bad om retting av 2024"})
+    assert response.status_code == 302
+    revision = RevisionYear.objects.get()
+    assert not revision.is_locked
+    assert [e["kind"] for e in revision.events()] == ["opened", "locked", "unlocked"]
+    assert revision.events()[-1]["reason"] == "SSU bad om retting av 2024"
+    assert revision.events()[-1]["who"] == sara
+    board = sara_client.get(reverse("actionplan:revision_board") + "?year=2024").content.decode()
+    assert "SSU bad om retting av 2024" in board
+    # Editors can report the year again.
+    assert not world.plan.is_year_locked(2024)
+
+
+def test_editor_cannot_see_the_lock_or_unlock_pages(world, alice_client, sara):
+    revision = make_revision_year(world.plan, 2024, by=sara)
+    assert alice_client.get(reverse("actionplan:revision_lock", args=[2024])).status_code == 403
+    revision.lock(by=sara)
+    unlock = reverse("actionplan:revision_unlock", args=[2024])
+    assert alice_client.get(unlock).status_code == 403
+    assert alice_client.post(unlock, {"reason": "Eg vil"}).status_code == 403
+    assert RevisionYear.objects.get().is_locked

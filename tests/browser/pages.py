@@ -57,6 +57,15 @@ def _meeting(data) -> str:
     return meeting.get_absolute_url()
 
 
+def _revision_year(data, action) -> str:
+    """The lock page of an open year, or the unlock page of a locked one (made on first use)."""
+    year = data.plan.years[-1]
+    revision, _ = data.plan.revision_years.get_or_create(year=year)
+    if action == "unlock":
+        revision.lock(by=None)
+    return reverse(f"actionplan:revision_{action}", args=[year])
+
+
 def _failed_report(data) -> str:
     """A report whose render failed: the page shows the reason and a retry button."""
     from actionplan.models import Report
@@ -164,6 +173,19 @@ PAGE_TYPES = [
         lambda data: reverse("actionplan:revision_board"),
         visitors=("sara",),
         needs="actionplan:revision_board",
+    ),
+    PageType("revision-lock", lambda data: _revision_year(data, "lock"), visitors=("sara",)),
+    PageType(
+        "revision-unlock-with-errors",
+        lambda data: _revision_year(data, "unlock"),
+        visitors=("sara",),
+        prepare=submit_main_form,
+        screenshot=False,
+    ),
+    PageType(
+        "retire-confirm",
+        lambda data: reverse("actionplan:plan_item_retire", args=["measure", data.measures[0].pk]),
+        visitors=("sara",),
     ),
     PageType(
         "report-year",
