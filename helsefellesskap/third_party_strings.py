@@ -59,3 +59,9 @@ DJANGO_TABLES2 = [
     gettext_noop("previous"),
     gettext_noop("next"),
 ]
+
+DJANGO = [
+    # django/utils/dates.py WEEKDAYS_ABBR: Django's nynorsk catalog leaves Sunday in English,
+    # and the month view's weekday headings come from the date filter ("D").
+    gettext_noop("Sun"),
+]

@@ -84,6 +84,7 @@ class MeetingSeriesForm(OneLineFieldsMixin, OrganiserFormMixin, forms.ModelForm)
             "end_time",
             "valid_from",
             "valid_until",
+            "schedule_confirmed",
         ]
         widgets = {
             "start_time": TimeInput(),

@@ -51,7 +51,12 @@ def _location(place: str, video_link: str) -> str:
 
 
 def series_events(series: MeetingSeries, *, absolute=lambda url: url) -> list[Event]:
-    """The recurring event of a series with its exceptions, and one override per moved date."""
+    """The recurring event of a series with its exceptions, and one override per moved date.
+
+    A series whose schedule is not confirmed publishes no event: a subscriber's calendar would
+    otherwise fill with dates nobody has agreed to."""
+    if not series.schedule_confirmed:
+        return []
     stamp = timezone.now()
     uid = _uid("series", series.pk)
     master = Event()

@@ -150,6 +150,14 @@ class MeetingSeries(models.Model):
     end_time = models.TimeField(_("ends"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    schedule_confirmed = models.BooleanField(
+        _("schedule confirmed"),
+        default=True,
+        help_text=_(
+            "Untick while the schedule is only a draft or its period is unknown: the series then "
+            "shows no dates on the calendars and says it is not confirmed."
+        ),
+    )
 
     objects = MeetingSeriesQuerySet.as_manager()
     history = HistoricalRecords()
@@ -256,8 +264,11 @@ class MeetingSeries(models.Model):
 
         Cancelled dates are left out (or flagged with include_cancelled); moved dates appear at
         their new time, also when the move takes them into the window from outside it. A date
-        that has its own Meeting record is left out, as the Meeting stands for it.
+        that has its own Meeting record is left out, as the Meeting stands for it. A series
+        whose schedule is not confirmed has no dates.
         """
+        if not self.schedule_confirmed:
+            return []
         exceptions = {exc.original_date: exc for exc in self.exceptions.all()}
         taken = set()
         if skip_dates_with_meeting:

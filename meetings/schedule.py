@@ -105,6 +105,11 @@ class MonthGrid:
         return datetime.date(self.year, self.month, 1)
 
     @property
+    def has_entries(self) -> bool:
+        """Is anything on in the month itself (not in the days of the weeks around it)?"""
+        return any(entries for week in self.weeks for _day, in_month, entries in week if in_month)
+
+    @property
     def previous(self) -> datetime.date:
         return (self.first - datetime.timedelta(days=1)).replace(day=1)
 

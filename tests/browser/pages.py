@@ -6,6 +6,7 @@ visitors who should see it ("anonymous", "sara" the secretariat, "alice" the com
 "charlie" without rights). Each page type is then checked in nn, nb and en for each visitor.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -64,6 +65,23 @@ def _revision_year(data, action) -> str:
     if action == "unlock":
         revision.lock(by=None)
     return reverse(f"actionplan:revision_{action}", args=[year])
+
+
+def _month_with_meetings(data) -> str:
+    """This month with a weekly series on it (made on first use)."""
+    from tests.factories import make_series
+
+    make_series("Samarbeidsmøte HMR og kommunane", weekdays=[0, 3])
+    today = datetime.date.today()
+    return reverse("meetings:month", args=[today.year, today.month])
+
+
+def _unconfirmed_series(data) -> str:
+    """A series whose schedule nobody confirmed, as the 2020 structure is."""
+    from tests.factories import make_series
+
+    series = make_series("Lokalt samarbeidsmøte Volda", forum="other", schedule_confirmed=False)
+    return series.get_absolute_url()
 
 
 def _failed_report(data) -> str:
@@ -212,6 +230,8 @@ PAGE_TYPES = [
     ),
     PageType("report", _failed_report, visitors=("sara",), needs="actionplan:reports"),
     PageType("meeting", _meeting, needs="meetings:upcoming"),
+    PageType("meetings-month", _month_with_meetings),
+    PageType("meeting-series-unconfirmed", _unconfirmed_series),
     PageType("styleguide", lambda data: reverse("styleguide"), visitors=("sara",)),
     PageType(
         "styleguide-with-errors",

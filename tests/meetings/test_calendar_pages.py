@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from meetings.models import OSLO
@@ -128,3 +129,26 @@ def test_calendars_show_every_series_change_on_the_next_request(client, db):
     series.save()
     assert on(9) == []
     assert on(10) == [("Kommunemøte", False)]
+
+
+@pytest.mark.nynorsk
+def test_month_view_names_the_weekdays_and_marks_today_in_the_pages_language(client, db):
+    today = timezone.localdate()
+    html = client.get(f"/meetings/calendar/{today.year}/{today.month}/").content.decode()
+    # Monday to Sunday, every one in nynorsk (the English "Sun" once slipped through).
+    for name in ("Måndag", "Tysdag", "Onsdag", "Torsdag", "Fredag", "Laurdag", "Søndag"):
+        assert f'<abbr title="{name}">' in html
+    assert ">Sun<" not in html
+    assert '<span class="today-mark">i dag</span>' in html
+
+
+def test_an_unconfirmed_series_is_on_no_calendar(client, db):
+    today = timezone.localdate()
+    make_series("Lokalt samarbeidsmøte Molde", weekdays=[0, 1, 2, 3, 4], valid_from=today)
+    make_series("Utkast", weekdays=[0, 1, 2, 3, 4], valid_from=today, schedule_confirmed=False)
+    upcoming = client.get("/meetings/")
+    titles = {entry.title for entry in upcoming.context["page_obj"].object_list}
+    assert titles == {"Lokalt samarbeidsmøte Molde"}
+    month = client.get(f"/meetings/calendar/{today.year}/{today.month}/")
+    assert "Utkast" not in month.content.decode()
+    assert "Utkast" not in client.get("/meetings/calendar.ics").content.decode()

@@ -34,6 +34,7 @@ def test_seed_000_meeting_structure_is_loaded_as_series(seed):
 
 def test_county_wide_series_computes_mondays_at_1230_oslo(seed):
     series = MeetingSeries.objects.get(forum="county")
+    series.schedule_confirmed = True  # as an organiser would, once it is confirmed
     (first,) = series.next_occurrences(1, today=datetime.date(2026, 11, 18))
     assert first.start == datetime.datetime(2026, 11, 23, 12, 30, tzinfo=OSLO)
 
@@ -108,3 +109,45 @@ def test_seed_meeting_page_shows_agenda_and_action_points(client, seed):
     assert "Nasjonal veileder og prioriteringer" in html
     assert "Lars Erik Sjømæling" in html
     assert "Status not given" in html
+
+
+def test_every_slide_of_seed_003_is_on_the_agenda_in_order(seed):
+    meeting = Meeting.objects.get(title__startswith="Innledning til drøfting")
+    titles = [item.title for item in meeting.agenda_items.all()]
+    assert titles == [
+        "Innledning til drøfting",
+        "I PÅSKA GIKK DET BRA!",
+        "Vi har redusert antall senger de siste 12 årene",
+        "Reduksjon i antall senger gjelder",
+        "Når får vi utfordringene?",
+        "Vi eier utfordringene sammen og må sammen løse utfordringene",
+        "VG nyhetserie om Heimhentingsklare",
+        "Hver av oss må «endre oss»",
+        "Hvorfor Helsefelleskap?",
+        "Gode tiltak som er i gang - LSU Molde",
+        "Hvilke pasienter er det som sitter på sykehuset og på korttidsavdelingen på sykehjemmet?",
+        "Påstander fra PKO-leder",
+        "Hvordan kan Helsefelleskap Møre og Romsdal bidra til at problematikken rundt "
+        "utskrivingsklare pasienter løses?",
+        "Hvilke tiltak kan settes inn din tjeneste i pressede perioder og under "
+        "infeksjonsperioder?",
+        "Alle har et ansvar for å finne annen løsning enn innleggelse",
+    ]
+    reduced = meeting.agenda_items.get(title__startswith="Vi har redusert")
+    assert "4) Reduserte økonomiske rammer" in reduced.description
+    assert "(e-konsultasjoner)" in reduced.description
+
+
+@pytest.mark.nynorsk
+def test_the_2020_structure_is_not_confirmed_and_not_on_the_calendars(seed, client):
+    # "Foreløpig oversikt … periode og møteform/hyppighet vurderes i tråd med utvikling av
+    # pandemien": nobody confirmed these, so they give no dates in 2026.
+    assert not MeetingSeries.objects.filter(schedule_confirmed=True).exists()
+    series = MeetingSeries.objects.get(forum="county")
+    assert series.next_occurrences(5, today=datetime.date(2026, 12, 7)) == []
+    upcoming = client.get("/meetings/").content.decode()
+    assert "Møter med kommunene" not in upcoming
+    page = client.get(series.get_absolute_url()).content.decode()
+    assert "Ikkje stadfesta" in page
+    feed = client.get(f"/meetings/series/{series.pk}/calendar.ics").content.decode()
+    assert "RRULE" not in feed
