@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Permissions-Policy on every response, static files and error pages too.
+    "helsefellesskap.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Every request past the static files is logged with its outcome, timing and an id.
     "helsefellesskap.middleware.RequestLogMiddleware",
@@ -164,7 +166,19 @@ AXES_CLIENT_IP_CALLABLE = "helsefellesskap.middleware.client_ip"
 OTP_TOTP_ISSUER = "Helsefellesskap Møre og Romsdal"
 TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", default=PRODUCTION)
 TWO_FACTOR_PROTECTED_PATHS = ["/admin/"]
-TWO_FACTOR_EXEMPT_PATHS = ["/admin/logout/", "/accounts/", "/i18n/", "/healthz", "/static/"]
+# The code pages under /accounts/two-factor/ check the second factor themselves (setting up an
+# app, replacing or removing it); the password change is not exempt (issue 23, defect 5).
+TWO_FACTOR_EXEMPT_PATHS = [
+    "/admin/logout/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/password_reset/",
+    "/accounts/reset/",
+    "/accounts/two-factor/",
+    "/i18n/",
+    "/healthz",
+    "/static/",
+]
 RECOVERY_CODE_COUNT = 10
 
 # --- Security. Production defaults are secure; each can be changed through the environment.
@@ -190,6 +204,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses: none may be asked for (helsefellesskap.middleware).
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+}
 
 # Content Security Policy (django-csp 4): our own files only, no inline script or style;
 # JavaScript lives in static files. data: images are for small inline icons.

@@ -4,11 +4,16 @@ keeps edit pages from anyone who has only given a password.
 The rule:
 - the secretariat, superusers and staff (who reach the admin) must have an authenticator app;
 - every other user (committee editors) may add one, and is offered it;
-- whoever has one must have given a code from it in this session before an edit page opens.
+- whoever has one must have given a code from it in this session before any write (every
+  request that is not GET/HEAD/OPTIONS) and before any page that is not a reading page
+  (READING_PAGES), whatever TWO_FACTOR_ENFORCED says. A new view is an edit page until it is
+  listed as a reading page, so nothing new opens on the password alone by default.
 
-With TWO_FACTOR_ENFORCED (on in production) TwoFactorMiddleware guards every page but the
-exempt ones (TWO_FACTOR_EXEMPT_PATHS: log-in, the code pages); otherwise only the path prefixes
-in TWO_FACTOR_PROTECTED_PATHS (the admin) and views decorated with `two_factor_required`.
+TWO_FACTOR_ENFORCED (on in production) decides only who *must* have one: enforced, a user whose
+role needs an app and who has none is sent to set one up from every page but the exempt ones
+(TWO_FACTOR_EXEMPT_PATHS: log-in, log-out, password reset, the code pages, language); not
+enforced, only from the path prefixes in TWO_FACTOR_PROTECTED_PATHS (the admin) and views
+decorated with `two_factor_required`.
 """
 
 from functools import wraps
@@ -46,6 +51,62 @@ def is_verified(user) -> bool:
     return bool(check and check())
 
 
+# Pages a user who has an authenticator app may read before giving a code: view names from the
+# resolver. Every other page of the portal (forms, the revision board, /accounts/ pages such as
+# the password change) is an edit page; writes are guarded by their method wherever they go.
+READING_PAGES = frozenset(
+    {
+        "home",
+        "styleguide",
+        "password_change_done",
+        "actionplan:overview",
+        "actionplan:committee",
+        "actionplan:table",
+        "actionplan:table_csv",
+        "actionplan:table_xlsx",
+        "actionplan:measure",
+        "actionplan:my_reminders",
+        "actionplan:dashboard",
+        "actionplan:reports",
+        "actionplan:report",
+        "actionplan:report_download",
+        "meetings:upcoming",
+        "meetings:month_today",
+        "meetings:month",
+        "meetings:meeting_list",
+        "meetings:calendar_feed",
+        "meetings:feeds",
+        "meetings:series_feed",
+        "meetings:committee_feed",
+        "meetings:meeting",
+        "meetings:meeting_feed",
+        "meetings:attachment",
+        "meetings:minutes_export",
+        "meetings:minutes_export_download",
+        "meetings:action_points",
+        "meetings:series_list",
+        "meetings:series",
+        "guidelines:library",
+        "guidelines:review_due",
+        "guidelines:detail",
+        "guidelines:pdf",
+        "guidelines:versions",
+        "guidelines:compare",
+        "guidelines:version",
+        "guidelines:attachment",
+    }
+)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def is_edit_request(request) -> bool:
+    """Does this request write, or open an edit page? (needs the resolver's match)"""
+    if request.method not in SAFE_METHODS:
+        return True
+    match = getattr(request, "resolver_match", None)
+    return match is None or match.view_name not in READING_PAGES
+
+
 def _redirect(request, url_name: str):
     url = f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
     if getattr(request, "htmx", False):
@@ -80,9 +141,18 @@ def two_factor_required(view):
     return guarded
 
 
+def code_redirect(request):
+    """Send a user who has an app but has not given a code in this session to give one, or
+    None when the user may go on."""
+    user = request.user
+    if has_two_factor(user) and not is_verified(user):
+        return _redirect(request, "two_factor:verify")
+    return None
+
+
 class TwoFactorMiddleware:
-    """Guard whole path prefixes (settings.TWO_FACTOR_PROTECTED_PATHS) as two_factor_required
-    does. Anonymous users are left to the guarded pages' own log-in."""
+    """The one place that decides whether a request needs the second factor (module docstring).
+    Anonymous users are left to the pages' own log-in."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -100,6 +170,8 @@ class TwoFactorMiddleware:
             tuple(settings.TWO_FACTOR_PROTECTED_PATHS)
         ):
             return second_factor_redirect(request)
+        if is_edit_request(request):
+            return code_redirect(request)
         return None
 
 
