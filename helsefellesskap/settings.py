@@ -180,6 +180,8 @@ TWO_FACTOR_EXEMPT_PATHS = [
     "/static/",
 ]
 RECOVERY_CODE_COUNT = 10
+# How long a one-time link for a first enrolment lasts (helsefellesskap/enrolment.py).
+ENROLMENT_LINK_MAX_AGE = env_int("ENROLMENT_LINK_MAX_AGE", 72 * 60 * 60)
 
 # --- Security. Production defaults are secure; each can be changed through the environment.
 # Sessions suit shared office computers: a working day at most, gone when the browser closes.

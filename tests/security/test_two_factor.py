@@ -1,13 +1,26 @@
 """Whoever has an authenticator app gives a code before any write and before any edit page,
 whatever TWO_FACTOR_ENFORCED says (issue 23, defect 4); enforcement decides only who must have
-one. Every response carries Permissions-Policy."""
+one. Changing the password, setting up and removing an app ask for the code too, and a role
+that must have an app sets up its first one only through a one-time link (defect 5). Every
+response carries Permissions-Policy."""
+
+import io
+import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actionplan.models import MeasureStatus
+from helsefellesskap.enrolment import enrolment_token_valid, make_enrolment_token
 from helsefellesskap.twofactor import READING_PAGES
 from tests.factories import (
+    PASSWORD,
+    current_totp,
     log_in_with_two_factor,
     make_editor_world,
     make_revision_year,
@@ -196,3 +209,163 @@ def test_every_response_carries_permissions_policy(client, world, settings):
 
     for response in responses:
         assert response["Permissions-Policy"] == expected, response.status_code
+
+
+# --- Password change, setting up and removing an app (issue 23, defect 5)
+
+
+def test_the_password_is_not_changed_without_the_code(client, world, enforced):
+    _password_only(client, world.alice)
+    new = "ny-og-lang-passordfrase-42"
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+
+    _assert_sent_to_verify(response, reverse("password_change"))
+    world.alice.refresh_from_db()
+    assert world.alice.check_password(PASSWORD)
+
+
+def test_after_the_code_the_password_changes(client, world, enforced):
+    log_in_with_two_factor(client, world.alice)
+    new = "ny-og-lang-passordfrase-42"
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+
+    assert response["Location"] == reverse("password_change_done")
+    world.alice.refresh_from_db()
+    assert world.alice.check_password(new)
+
+
+def test_no_other_app_is_set_up_without_the_code(client, world, enforced):
+    _password_only(client, world.alice)
+
+    response = client.get(reverse("two_factor:setup"))
+
+    _assert_sent_to_verify(response, reverse("two_factor:setup"))
+    assert TOTPDevice.objects.filter(user=world.alice).count() == 1
+
+
+@pytest.mark.parametrize("url", ["two_factor:disable", "two_factor:recovery_codes"])
+def test_the_app_is_not_removed_nor_recovery_codes_made_without_the_code(
+    client, world, enforced, url
+):
+    _password_only(client, world.alice)
+
+    response = client.post(reverse(url))
+
+    _assert_sent_to_verify(response, reverse("two_factor:overview"))
+    assert TOTPDevice.objects.filter(user=world.alice, confirmed=True).exists()
+    assert not StaticToken.objects.exists()
+
+
+def _enrol(client, user, link):
+    """Open the set-up page with the link and confirm with the app's code."""
+    client.get(reverse("two_factor:setup"), {"link": link})
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    token = current_totp(device) if device else "123456"
+    return client.post(reverse("two_factor:setup"), {"token": token, "link": link})
+
+
+def test_the_password_alone_does_not_enrol_the_secretariats_first_app(client, world, enforced):
+    client.force_login(world.sara)
+
+    page = client.get(reverse("two_factor:setup"))
+    response = client.post(reverse("two_factor:setup"), {"token": "123456"})
+
+    assert page.status_code == 200
+    assert "set-up link" in page.content.decode()
+    assert "data:image/svg+xml" not in page.content.decode()
+    assert response.status_code == 403
+    assert not TOTPDevice.objects.filter(user=world.sara).exists()
+
+
+def test_an_editor_without_a_role_that_needs_it_sets_up_on_the_password(client, world, enforced):
+    client.force_login(world.alice)
+
+    _enrol(client, world.alice, "")
+
+    assert TOTPDevice.objects.filter(user=world.alice, confirmed=True).exists()
+
+
+def test_the_enrolment_link_works_once(client, world, enforced):
+    link = make_enrolment_token(world.sara)
+    client.force_login(world.sara)
+
+    _enrol(client, world.sara, link)
+
+    assert TOTPDevice.objects.filter(user=world.sara, confirmed=True).count() == 1
+    assert client.get(reverse("actionplan:revision_board")).status_code == 200
+    assert not enrolment_token_valid(world.sara, link)
+    # Another session of the same account cannot use it again either.
+    other = Client()
+    other.force_login(world.sara)
+    assert other.get(reverse("two_factor:setup"), {"link": link}).status_code == 302
+
+
+def test_an_expired_link_is_refused(client, world, settings, monkeypatch):
+    link = make_enrolment_token(world.sara)
+    later = time.time() + settings.ENROLMENT_LINK_MAX_AGE + 60
+    monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    client.force_login(world.sara)
+
+    response = _enrol(client, world.sara, link)
+
+    assert response.status_code == 403
+    assert "does not work" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=world.sara, confirmed=True).exists()
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda link, world: link[:-2] + ("AA" if not link.endswith("AA") else "BB"),
+        lambda link, world: link.replace(f"{world.sara.pk}:", f"{world.alice.pk}:", 1),
+        lambda link, world: make_enrolment_token(world.alice),
+        lambda link, world: "",
+    ],
+    ids=["tampered", "other-user-id", "other-users-link", "none"],
+)
+def test_a_tampered_or_foreign_link_is_refused(client, world, spoil):
+    link = spoil(make_enrolment_token(world.sara), world)
+    client.force_login(world.sara)
+
+    assert _enrol(client, world.sara, link).status_code == 403
+    assert not TOTPDevice.objects.filter(user=world.sara, confirmed=True).exists()
+
+
+def test_a_password_change_voids_outstanding_links(world):
+    link = make_enrolment_token(world.sara)
+
+    world.sara.set_password("heilt-nytt-passord-2026")
+    world.sara.save()
+
+    assert not enrolment_token_valid(world.sara, link)
+
+
+def test_the_command_prints_a_working_link(client, world, settings):
+    settings.PORTAL_URL = "https://portal.example"
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("enrolment_link", "sara", stdout=out, stderr=err)
+
+    url = out.getvalue().strip()
+    assert url.startswith("https://portal.example/accounts/two-factor/set-up/?link=")
+    assert "72 hours" in err.getvalue()
+    link = parse_qs(urlsplit(url).query)["link"][0]
+    client.force_login(world.sara)
+    _enrol(client, world.sara, link)
+    assert TOTPDevice.objects.filter(user=world.sara, confirmed=True).exists()
+
+
+@pytest.mark.parametrize("username", ["nobody", "alice"])
+def test_the_command_refuses_unknown_users_and_users_with_an_app(world, username):
+    make_totp_device(world.alice)
+
+    with pytest.raises(CommandError):
+        call_command("enrolment_link", username, stdout=io.StringIO())
