@@ -352,3 +352,33 @@ def test_the_command_refuses_unknown_users_and_users_with_an_app(world, username
 
     with pytest.raises(CommandError):
         call_command("enrolment_link", username, stdout=io.StringIO())
+
+
+def test_staff_make_a_link_in_the_admin_after_their_own_code(client, world, settings):
+    settings.PORTAL_URL = "https://portal.example"
+    staff = make_user("stina", is_staff=True, is_superuser=True)
+    log_in_with_two_factor(client, staff)
+
+    response = client.post(
+        "/admin/auth/user/",
+        {"action": "make_enrolment_links", "_selected_action": [world.sara.pk, staff.pk]},
+        follow=True,
+    )
+
+    shown = [str(m) for m in response.context["messages"]]
+    link_message = next(m for m in shown if "sara" in m)
+    link = parse_qs(urlsplit(link_message.rsplit(" ", 1)[-1]).query)["link"][0]
+    assert enrolment_token_valid(world.sara, link)
+    assert any("stina already has an authenticator app" in m for m in shown)
+
+
+def test_staff_make_no_link_on_the_password_alone(client, world):
+    staff = make_user("stina", is_staff=True, is_superuser=True)
+    _password_only(client, staff)
+
+    response = client.post(
+        "/admin/auth/user/",
+        {"action": "make_enrolment_links", "_selected_action": [world.sara.pk]},
+    )
+
+    _assert_sent_to_verify(response, "/admin/auth/user/")
