@@ -166,10 +166,11 @@ LOGIN_IP_FAILURE_WINDOW = int(AXES_COOLOFF_TIME * 60 * 60)  # seconds
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "helsefellesskap.middleware.client_ip"
 
-# Two-factor log-in (helsefellesskap/twofactor.py): the name authenticator apps show, and the
-# paths that need a second factor besides views decorated with two_factor_required. Enforced
-# (production's default), a user who needs a second factor uses no page outside the exempt
-# ones (log-in, the code pages, language) until the code is given.
+# Two-factor log-in (helsefellesskap/twofactor.py). Whoever has an app gives its code before
+# any write or edit page, enforced or not. Enforcement decides who must have one: enforced
+# (production's default), a user whose role needs an app and has none uses no page outside the
+# exempt ones (log-in, the code pages, language) until one is set up; not enforced, only the
+# protected paths (the admin) and views decorated with two_factor_required send them there.
 OTP_TOTP_ISSUER = "Helsefellesskap Møre og Romsdal"
 TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", default=PRODUCTION)
 TWO_FACTOR_PROTECTED_PATHS = ["/admin/"]
