@@ -17,12 +17,13 @@ decorated with `two_factor_required`.
 """
 
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import device_classes
 
@@ -118,8 +119,20 @@ def is_edit_request(request) -> bool:
     return match is None or match.view_name not in READING_PAGES
 
 
+def _come_back_to(request) -> str:
+    """Where to return after the code: the page itself, or for a write the page its form was
+    on (the write's own URL may take no GET), when that page is on this site."""
+    referer = request.headers.get("Referer", "")
+    if request.method not in SAFE_METHODS and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        return f"{parts.path}?{parts.query}" if parts.query else parts.path
+    return request.get_full_path()
+
+
 def _redirect(request, url_name: str):
-    url = f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
+    url = f"{reverse(url_name)}?{urlencode({'next': _come_back_to(request)})}"
     if getattr(request, "htmx", False):
         # An htmx fragment request: send the whole page there, not into the fragment.
         return HttpResponseClientRedirect(url)

@@ -5,7 +5,7 @@ that must have an app sets up its first one only through a one-time link (defect
 
 import io
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -382,3 +382,18 @@ def test_staff_make_no_link_on_the_password_alone(client, world):
     )
 
     _assert_sent_to_verify(response, "/admin/auth/user/")
+
+
+def test_after_the_code_a_refused_write_returns_to_the_page_of_its_form(client, world):
+    _password_only(client, world.alice)
+    page = reverse("actionplan:report_year", args=[world.committee_a.slug, 2024])
+
+    from_page = client.post(
+        _status_url(world), {}, headers={"referer": f"http://testserver{page}?x=1"}
+    )
+    from_elsewhere = client.post(
+        _status_url(world), {}, headers={"referer": "https://evil.example/phish"}
+    )
+
+    assert from_page["Location"] == f"{VERIFY}?{urlencode({'next': page + '?x=1'})}"
+    assert from_elsewhere["Location"] == f"{VERIFY}?{urlencode({'next': _status_url(world)})}"
