@@ -8,4 +8,4 @@ class HelsefellesskapConfig(AppConfig):
     verbose_name = "Helsefellesskap"
 
     def ready(self):
-        from helsefellesskap import signals  # noqa: F401 - connects the receivers
+        from helsefellesskap import login_throttle, signals  # noqa: F401 - connects the receivers

@@ -1,4 +1,5 @@
-"""Middleware every request passes: the request log, and the answer to a database outage."""
+"""Middleware every request passes: the request log, the answer to a database outage, and the
+headers Django sets no setting for (Permissions-Policy)."""
 
 import logging
 import re
@@ -92,3 +93,22 @@ class DatabaseUnavailableMiddleware:
             extra={"request": request},
         )
         return database_unavailable_response()
+
+
+def permissions_policy_header(policy: dict[str, list[str]]) -> str:
+    """settings.PERMISSIONS_POLICY as the header's value: `camera=(), geolocation=(self)`."""
+    return ", ".join(f"{feature}=({' '.join(allow)})" for feature, allow in policy.items())
+
+
+class PermissionsPolicyMiddleware:
+    """Tell the browser that no page of the portal may use the camera, microphone, location,
+    payments or USB, so a script that slipped in could not ask for them either."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = permissions_policy_header(settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.header)
+        return response

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Permissions-Policy on every response, static files and error pages too.
+    "helsefellesskap.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Every request past the static files is logged with its outcome, timing and an id.
     "helsefellesskap.middleware.RequestLogMiddleware",
@@ -98,6 +100,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Many failed log-ins from one address, whatever the usernames (login_throttle.py).
+    "helsefellesskap.login_throttle.LoginThrottleMiddleware",
     "helsefellesskap.twofactor.TwoFactorMiddleware",
 ]
 
@@ -146,7 +150,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "actionplan:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login throttling (django-axes): lock a username+address after repeated failures.
+# Login throttling (django-axes): lock a username+address after repeated failures. The pair,
+# not the username alone (an attacker elsewhere could lock a real user out) nor the address
+# alone (a municipality's staff share one address). One address trying many usernames meets
+# LOGIN_IP_FAILURE_LIMIT instead (helsefellesskap/login_throttle.py, docs/security.md).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -154,21 +161,38 @@ AXES_RESET_ON_SUCCESS = True
 # Records of log-ins and failed log-ins (django-axes) are personal data: pruned daily after this
 # many days (helsefellesskap/tasks.py), as the privacy page says.
 LOGIN_RECORD_RETENTION_DAYS = env_int("LOGIN_RECORD_RETENTION_DAYS", 90)
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 30)
+LOGIN_IP_FAILURE_WINDOW = int(AXES_COOLOFF_TIME * 60 * 60)  # seconds
 # Behind reverse proxies the client's address is in X-Forwarded-For: TRUSTED_PROXY_COUNT says
 # how many proxies append to it, so a client cannot claim another address. Throttling and the
 # logs use the same address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "helsefellesskap.middleware.client_ip"
 
-# Two-factor log-in (helsefellesskap/twofactor.py): the name authenticator apps show, and the
-# paths that need a second factor besides views decorated with two_factor_required. Enforced
-# (production's default), a user who needs a second factor uses no page outside the exempt
-# ones (log-in, the code pages, language) until the code is given.
+# Two-factor log-in (helsefellesskap/twofactor.py). Whoever has an app gives its code before
+# any write or edit page, enforced or not. Enforcement decides who must have one: enforced
+# (production's default), a user whose role needs an app and has none uses no page outside the
+# exempt ones (log-in, the code pages, language) until one is set up; not enforced, only the
+# protected paths (the admin) and views decorated with two_factor_required send them there.
 OTP_TOTP_ISSUER = "Helsefellesskap Møre og Romsdal"
 TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", default=PRODUCTION)
 TWO_FACTOR_PROTECTED_PATHS = ["/admin/"]
-TWO_FACTOR_EXEMPT_PATHS = ["/admin/logout/", "/accounts/", "/i18n/", "/healthz", "/static/"]
+# The code pages under /accounts/two-factor/ check the second factor themselves (setting up an
+# app, replacing or removing it); the password change is not exempt (issue 23, defect 5).
+TWO_FACTOR_EXEMPT_PATHS = [
+    "/admin/logout/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/password_reset/",
+    "/accounts/reset/",
+    "/accounts/two-factor/",
+    "/i18n/",
+    "/healthz",
+    "/static/",
+]
 RECOVERY_CODE_COUNT = 10
+# How long a one-time link for a first enrolment lasts (helsefellesskap/enrolment.py).
+ENROLMENT_LINK_MAX_AGE = env_int("ENROLMENT_LINK_MAX_AGE", 72 * 60 * 60)
 
 # --- Security. Production defaults are secure; each can be changed through the environment.
 # Sessions suit shared office computers: a working day at most, gone when the browser closes.
@@ -193,6 +217,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses: none may be asked for (helsefellesskap.middleware).
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+}
 
 # Content Security Policy (django-csp 4): our own files only, no inline script or style;
 # JavaScript lives in static files. data: images are for small inline icons.

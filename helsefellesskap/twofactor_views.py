@@ -3,7 +3,9 @@
 import base64
 import io
 import logging
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +21,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
+from helsefellesskap.enrolment import enrolment_needs_link, enrolment_token_valid
 from helsefellesskap.forms import TokenForm
 from helsefellesskap.middleware import client_ip
 from helsefellesskap.twofactor import has_two_factor, replace_recovery_codes, two_factor_mandatory
@@ -43,6 +46,11 @@ def _log(event: str, request, **fields) -> None:
         event,
         extra={"user_id": request.user.pk, "ip": client_ip(request), **fields},
     )
+
+
+def _verify_first(request, then: str):
+    """Give a code first, then come back to `then`."""
+    return redirect(f"{reverse('two_factor:verify')}?{urlencode({'next': then})}")
 
 
 def _qr_data_uri(text: str) -> str:
@@ -75,7 +83,20 @@ def setup(request):
     """Connect an authenticator app: scan the QR code, confirm with a code, get recovery codes."""
     user = request.user
     if has_two_factor(user):
+        # Another app only after a code from the one the user has (none is added today).
+        if not user.is_verified():
+            return _verify_first(request, reverse("two_factor:setup"))
         return redirect("two_factor:overview")
+    link = request.POST.get("link") or request.GET.get("link") or ""
+    if enrolment_needs_link(user) and not enrolment_token_valid(user, link):
+        # The password alone does not enrol a phone for an account that must have one.
+        _log("two_factor_setup_refused", request, had_link=bool(link))
+        return render(
+            request,
+            "two_factor/enrolment_link_needed.html",
+            {"had_link": bool(link), "hours": settings.ENROLMENT_LINK_MAX_AGE // 3600},
+            status=403 if request.method == "POST" else 200,
+        )
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -111,6 +132,7 @@ def setup(request):
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "mandatory": two_factor_mandatory(user),
             "next": _next_url(request),
+            "link": link,
         },
     )
 
@@ -150,7 +172,7 @@ def verify(request):
 def new_recovery_codes(request):
     """Replace the recovery codes (after a code has been given in this session)."""
     if not request.user.is_verified():
-        return redirect(f"{reverse('two_factor:verify')}?next={reverse('two_factor:overview')}")
+        return _verify_first(request, reverse("two_factor:overview"))
     codes = replace_recovery_codes(request.user)
     _log("recovery_codes_replaced", request)
     return render(
@@ -167,7 +189,7 @@ def disable(request):
     if two_factor_mandatory(request.user):
         raise PermissionDenied
     if not request.user.is_verified():
-        return redirect(f"{reverse('two_factor:verify')}?next={reverse('two_factor:overview')}")
+        return _verify_first(request, reverse("two_factor:overview"))
     for device in devices_for_user(request.user, confirmed=None):
         device.delete()
     _log("two_factor_disabled", request)

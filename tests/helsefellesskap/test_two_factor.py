@@ -7,6 +7,7 @@ import pytest
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from helsefellesskap.enrolment import make_enrolment_token
 from tests.factories import (
     current_totp,
     log_in_with_two_factor,
@@ -109,13 +110,15 @@ def test_next_outside_the_portal_is_ignored(client, alice):
 def test_secretariat_sets_up_an_app_and_gets_recovery_codes(client, secretariat, caplog):
     caplog.set_level(logging.INFO)
     client.force_login(secretariat)
+    link = make_enrolment_token(secretariat)
 
-    page = client.get("/accounts/two-factor/set-up/?next=/edit/")
+    page = client.get("/accounts/two-factor/set-up/", {"next": "/edit/", "link": link})
     assert page.status_code == 200
     assert 'src="data:image/svg+xml;base64,' in page.content.decode()
     device = TOTPDevice.objects.get(user=secretariat, confirmed=False)
     response = client.post(
-        "/accounts/two-factor/set-up/", {"token": current_totp(device), "next": "/edit/"}
+        "/accounts/two-factor/set-up/",
+        {"token": current_totp(device), "next": "/edit/", "link": link},
     )
 
     device.refresh_from_db()
@@ -132,9 +135,10 @@ def test_secretariat_sets_up_an_app_and_gets_recovery_codes(client, secretariat,
 
 def test_setup_with_a_wrong_code_changes_nothing(client, secretariat):
     client.force_login(secretariat)
-    client.get("/accounts/two-factor/set-up/")
+    link = make_enrolment_token(secretariat)
+    client.get("/accounts/two-factor/set-up/", {"link": link})
 
-    response = client.post("/accounts/two-factor/set-up/", {"token": "123456"})
+    response = client.post("/accounts/two-factor/set-up/", {"token": "123456", "link": link})
 
     assert response.status_code == 200
     assert not TOTPDevice.objects.filter(user=secretariat, confirmed=True).exists()

@@ -1,7 +1,9 @@
 """The defects an adversarial probe found, replayed: each is refused or survived.
 
 An editor of committee A cannot point an action point at committee B or B's measures; a line
-break in a one-line field cannot take a calendar feed down; a foreign Host gets 400, not 500.
+break in a one-line field cannot take a calendar feed down; a foreign Host gets 400, not 500;
+whoever has an authenticator app edits nothing on the password alone, and the password alone
+neither changes itself nor enrols a phone for an account that must have one.
 """
 
 import datetime
@@ -134,3 +136,87 @@ def test_the_400_page_renders_for_a_request_without_a_user(rf):
     context = portal(request)
     assert context["user_is_secretariat"] is False
     assert context["user_is_editor"] is False
+
+
+# --- Defect 4: the second factor on edit pages whatever TWO_FACTOR_ENFORCED says
+
+
+@pytest.mark.parametrize("enforced", [False, True])
+def test_an_editor_with_an_app_edits_nothing_on_the_password(client, world, settings, enforced):
+    from actionplan.models import MeasureStatus
+    from tests.factories import make_totp_device
+
+    settings.TWO_FACTOR_ENFORCED = enforced
+    make_totp_device(world["alice"])
+    client.force_login(world["alice"])
+    measure = world["measure_a"]
+
+    page = client.get(f"/plan/measures/{measure.pk}/edit/")
+    write = client.post(
+        f"/plan/measures/{measure.pk}/status/2024/", {"status": "done", "note": "", "version": 0}
+    )
+
+    for response in (page, write):
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/two-factor/verify/?next=")
+    assert not MeasureStatus.objects.exists()
+
+
+@pytest.mark.parametrize("enforced", [False, True])
+def test_the_secretariat_with_an_app_neither_appoints_nor_locks_on_the_password(
+    client, world, settings, enforced
+):
+    from actionplan.models import RevisionYear
+    from tests.factories import make_revision_year, make_totp_device
+
+    settings.TWO_FACTOR_ENFORCED = enforced
+    sara = make_user("sara", secretariat=True)
+    make_revision_year(world["measure_a"].goal.plan, 2024, by=sara)
+    make_totp_device(sara)
+    client.force_login(sara)
+    bob = make_user("bob")
+
+    client.post("/plan/committees/utval-b/editors/", {"user": bob.pk})
+    client.post("/plan/revision/2024/lock/")
+
+    assert not world["b"].editors.exists()
+    assert not RevisionYear.objects.get(year=2024).is_locked
+
+
+# --- Defect 5: password change and first enrolment need more than the password
+
+
+def test_the_password_is_not_changed_on_the_password_alone(client, world):
+    from tests.factories import PASSWORD, make_totp_device
+
+    make_totp_device(world["alice"])
+    client.force_login(world["alice"])
+    new = "ny-og-lang-passordfrase-42"
+
+    client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+
+    world["alice"].refresh_from_db()
+    assert not world["alice"].check_password(new)
+
+
+@pytest.mark.parametrize("enforced", [False, True])
+def test_a_secretariat_account_not_enrolled_cannot_enrol_a_phone_on_the_password(
+    client, db, settings, enforced
+):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.TWO_FACTOR_ENFORCED = enforced
+    sara = make_user("sara", secretariat=True)
+    client.force_login(sara)
+
+    client.get("/accounts/two-factor/set-up/")
+    device = TOTPDevice.objects.filter(user=sara).first()
+    code = f"{totp(device.bin_key):06d}" if device else "123456"
+    response = client.post("/accounts/two-factor/set-up/", {"token": code})
+
+    assert response.status_code == 403
+    assert not TOTPDevice.objects.filter(user=sara, confirmed=True).exists()
