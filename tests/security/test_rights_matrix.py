@@ -172,12 +172,14 @@ def at(name, *attributes):
 
 
 def with_body(request, body):
-    """The request with a POST body made from the side's objects."""
+    """The request with a POST body made from the side's objects (or, to try naming another
+    committee's objects, from `body_side`'s)."""
 
-    def build(world, side):
+    def build(world, side, body_side=None):
         url, _ = request(world, side)
-        return url, body(_objects(world, side), world)
+        return url, body(_objects(world, body_side or side), world)
 
+    build.names_objects = body in BODIES_NAMING_OBJECTS
     return build
 
 
@@ -212,7 +214,12 @@ def _series_body(o, world):
 
 
 def _action_point_body(o, world):
-    return {"text": "Følg opp", "status": "open", "committee": o.committee.pk}
+    return {
+        "text": "Følg opp",
+        "status": "open",
+        "committee": o.committee.pk,
+        "measure": o.measure.pk,
+    }
 
 
 def _guideline_body(o, world):
@@ -224,8 +231,23 @@ def _deadline_body(o, world):
     return {"deadline": "2024-12-01"}
 
 
+def _new_guideline_body(o, world):
+    return {"title": "Ny", "body": "Tekst", **_guideline_body(o, world)}
+
+
 def _report_body(o, world):
     return {"plan": world.plan.pk, "year": 2024, "committee": o.committee.pk}
+
+
+# Bodies that name a committee, series or measure: an editor of A tries B's in them too.
+BODIES_NAMING_OBJECTS = {
+    _meeting_body,
+    _series_body,
+    _action_point_body,
+    _guideline_body,
+    _new_guideline_body,
+    _report_body,
+}
 
 
 def _upload(o, world):
@@ -422,10 +444,7 @@ MATRIX = {
         EVERYONE,
     ),
     "guidelines:create": Row(
-        with_body(
-            at("guidelines:create"),
-            lambda o, w: {"title": "Ny", "body": "Tekst", **_guideline_body(o, w)},
-        ),
+        with_body(at("guidelines:create"), _new_guideline_body),
         "login 403 ok ok ok",
         EDITORS_CREATE,
     ),
@@ -565,14 +584,23 @@ def observe(world, row, method, clients, tables):
 ROUTE_NAMES = [route.name for route in portal_routes()]
 
 
+def _not_in_matrix() -> list[str]:
+    return [route.name for route in portal_routes() if route.name not in MATRIX]
+
+
 def test_every_url_is_in_the_matrix():
-    missing = [name for name in ROUTE_NAMES if name not in MATRIX]
+    missing = _not_in_matrix()
     assert not missing, (
         "add these to the rights matrix (tests/security/test_rights_matrix.py): "
         + ", ".join(missing)
     )
     stale = sorted(set(MATRIX) - set(ROUTE_NAMES))
     assert not stale, f"the rights matrix names URLs that no longer exist: {stale}"
+
+
+def test_a_new_url_without_an_entry_is_found(settings):
+    settings.ROOT_URLCONF = "tests.security.urls_with_a_new_page"
+    assert _not_in_matrix() == ["new_page"]
 
 
 @pytest.mark.parametrize("name", sorted(set(ROUTE_NAMES) & set(MATRIX)))
@@ -584,3 +612,22 @@ def test_rights(name, method, world, db):
     table = "  ".join(f"{p}={got[p]}" for p in PERSONAS)
     assert got == row.expected(method), f"{method} {name}: got {table}\n" + "\n".join(problems)
     assert not problems, "\n".join(problems)
+
+
+CROSS_ROWS = sorted(
+    name for name, row in MATRIX.items() if getattr(row.request, "names_objects", False)
+)
+
+
+@pytest.mark.parametrize("name", CROSS_ROWS)
+def test_an_editor_cannot_name_another_committees_objects_on_her_own_page(name, world, db):
+    """Alice on committee A's page (or a page with no object) with committee B's committee,
+    series or measure in the body: refused, and nothing changed."""
+    client = _clients(world)["A_on_A"]
+    tables = _content_tables()
+    url, body = MATRIX[name].request(world, "a", body_side="b")
+    before = _fingerprint(tables)
+    response = _send(client, "POST", url, body)
+    changed = _fingerprint(tables) != before
+    assert response.status_code in (200, 400, 403), (url, response.status_code)
+    assert not changed, f"Alice saved committee B's objects through {url}: {body}"
