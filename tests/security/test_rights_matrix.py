@@ -29,124 +29,21 @@ in a savepoint that is rolled back, so the personas see the same world; the worl
 for the module.
 """
 
-import hashlib
 from dataclasses import dataclass
-from datetime import date
-from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
-from django.test import Client
+from django.db import transaction
 from django.urls import reverse
 
 from tests.actionplan.endpoints import ENDPOINTS
-from tests.factories import (
-    make_action_point,
-    make_agenda_item,
-    make_editor_world,
-    make_guideline,
-    make_meeting,
-    make_person,
-    make_report,
-    make_series,
-    make_series_change,
-    make_status,
-    make_user,
-)
-from tests.test_fuzz_every_url import _content_tables, _log_in, portal_routes
+from tests.security.world import PDF, clients, fingerprint, objects_of, refresh
+from tests.test_fuzz_every_url import _content_tables, portal_routes
 
 PERSONAS = ("anonymous", "no_rights", "A_on_B", "A_on_A", "secretariat")
 # Which committee's objects each persona's request is about.
 SIDE = {"anonymous": "b", "no_rights": "b", "A_on_B": "b", "A_on_A": "a", "secretariat": "b"}
-
-# --- The world: committees A (Alice edits it) and B, each with one of everything.
-
-
-def _build_world():
-    world = make_editor_world()
-    world.charlie = make_user("charlie")
-    world.sara = make_user("sara", secretariat=True)
-    for side in "ab":
-        committee = getattr(world, f"committee_{side}")
-        measure = getattr(world, f"measure_{side}")
-        make_status(measure, 2023, "in_progress")
-        series = make_series(f"Samarbeidsmøte {side.upper()}", committee=committee)
-        meeting = make_meeting(
-            f"Møte {side.upper()}", committee=committee, series=series, date=date(2026, 3, 2)
-        )
-        leader = make_person(f"Leiar {side.upper()}")
-        make_agenda_item(meeting, presenter=leader)
-        guideline = make_guideline(
-            f"Retningsline {side.upper()}", body="# Føremål\n\nTekst.", committee=committee
-        )
-        objects = {
-            "series": series,
-            "meeting": meeting,
-            "action_point": make_action_point(meeting, measure=measure, committee=committee),
-            "series_change": make_series_change(series, date(2026, 1, 12)),
-            "attachment": _meeting_attachment(meeting),
-            "guideline": guideline,
-            "guideline_attachment": _guideline_attachment(guideline),
-            "report": make_report(world.plan, committee=committee, state="failed", error="x"),
-            "report_file": make_report(
-                world.plan, committee=committee, state="done", file=ContentFile(PDF, name="r.pdf")
-            ),
-            "minutes_export": _minutes_export(meeting, state="failed", error="x"),
-            "minutes_file": _minutes_export(
-                meeting, state="done", file=ContentFile(PDF, name="m.pdf")
-            ),
-        }
-        for name, obj in objects.items():
-            setattr(world, f"{name}_{side}", obj)
-    return world
-
-
-PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-def _meeting_attachment(meeting):
-    from meetings.models import Attachment
-
-    return Attachment.objects.create(
-        meeting=meeting, title="Lysark", file=ContentFile(PDF, name="lysark.pdf")
-    )
-
-
-def _guideline_attachment(guideline):
-    from guidelines.models import GuidelineAttachment
-
-    return GuidelineAttachment.objects.create(
-        guideline=guideline,
-        title="Skjema",
-        file=ContentFile(PDF, name="skjema.pdf"),
-        original_name="skjema.pdf",
-        kind="pdf",
-        size=len(PDF),
-    )
-
-
-def _minutes_export(meeting, **fields):
-    from meetings.models import MinutesExport
-
-    return MinutesExport.objects.create(meeting=meeting, **fields)
-
-
-def _refresh(world):
-    """Reload every object: an earlier persona's request was rolled back, Python objects not."""
-    for value in vars(world).values():
-        if hasattr(value, "refresh_from_db"):
-            value.refresh_from_db()
-
-
-def _objects(world, side):
-    """The objects of one committee, by their short names (world.goal_b -> o.goal)."""
-    suffix = f"_{side}"
-    return SimpleNamespace(
-        **{k.removesuffix(suffix): v for k, v in vars(world).items() if k.endswith(suffix)}
-    )
-
 
 # --- Requests: a URL and (for pages that write) a valid body.
 
@@ -156,7 +53,7 @@ def at(name, *attributes):
     an argument that is not a string is given as it is (a year)."""
 
     def build(world, side):
-        o = _objects(world, side)
+        o = objects_of(world, side)
         args = []
         for attribute in attributes:
             if not isinstance(attribute, str):
@@ -177,7 +74,7 @@ def with_body(request, body):
 
     def build(world, side, body_side=None):
         url, _ = request(world, side)
-        return url, body(_objects(world, body_side or side), world)
+        return url, body(objects_of(world, body_side or side), world)
 
     build.names_objects = body in BODIES_NAMING_OBJECTS
     return build
@@ -511,47 +408,6 @@ def _outcome(response) -> str:
     return "ok" if code < 300 else str(code)
 
 
-def _fingerprint(tables) -> str:
-    """A hash of every row of the portal's tables (history included): any write changes it."""
-    digest = hashlib.sha256()
-    with connection.cursor() as cursor:
-        for table in tables:
-            # Table names come from the model registry, not from a request.
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY 1")  # noqa: S608
-            digest.update(repr(cursor.fetchall()).encode())
-    return digest.hexdigest()
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once; each test (and each persona's request) runs in a savepoint rolled back."""
-    from django.test.utils import override_settings
-
-    media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
-        built = _build_world()
-        built.media = media
-        yield built
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, world):
-    """The module's files, made once with the world (replaces the per-test folder)."""
-    settings.MEDIA_ROOT = world.media
-
-
-def _clients(world):
-    clients = {"anonymous": Client(raise_request_exception=False)}
-    users = {"no_rights": world.charlie, "A_on_B": world.alice, "A_on_A": world.alice}
-    users["secretariat"] = world.sara
-    for persona, user in users.items():
-        client = Client(raise_request_exception=False)
-        _log_in(client, user)
-        clients[persona] = client
-    return clients
-
-
 def _send(client, method, url, body):
     if method == "GET":
         return client.get(url)
@@ -561,16 +417,16 @@ def _send(client, method, url, body):
     return response
 
 
-def observe(world, row, method, clients, tables):
+def observe(world, row, method, persona_clients, tables):
     """What each persona gets, and what went wrong in the database."""
     got, problems = {}, []
     for persona in PERSONAS:
         with transaction.atomic():
-            _refresh(world)
+            refresh(world)
             url, body = row.request(world, SIDE[persona])
-            before = _fingerprint(tables)
-            response = _send(clients[persona], method, url, body)
-            changed = _fingerprint(tables) != before
+            before = fingerprint(tables)
+            response = _send(persona_clients[persona], method, url, body)
+            changed = fingerprint(tables) != before
             transaction.set_rollback(True)
         got[persona] = _outcome(response)
         if method == "POST" and body and row.writes and got[persona] == "ok" and not changed:
@@ -605,10 +461,10 @@ def test_a_new_url_without_an_entry_is_found(settings):
 
 @pytest.mark.parametrize("name", sorted(set(ROUTE_NAMES) & set(MATRIX)))
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_rights(name, method, world, db):
+def test_rights(name, method, security_world, db):
+    world = security_world
     row = MATRIX[name]
-    clients = _clients(world)
-    got, problems = observe(world, row, method, clients, _content_tables())
+    got, problems = observe(world, row, method, clients(world), _content_tables())
     table = "  ".join(f"{p}={got[p]}" for p in PERSONAS)
     assert got == row.expected(method), f"{method} {name}: got {table}\n" + "\n".join(problems)
     assert not problems, "\n".join(problems)
@@ -620,14 +476,15 @@ CROSS_ROWS = sorted(
 
 
 @pytest.mark.parametrize("name", CROSS_ROWS)
-def test_an_editor_cannot_name_another_committees_objects_on_her_own_page(name, world, db):
+def test_an_editor_cannot_name_another_committees_objects_on_her_own_page(name, security_world, db):
     """Alice on committee A's page (or a page with no object) with committee B's committee,
     series or measure in the body: refused, and nothing changed."""
-    client = _clients(world)["A_on_A"]
+    world = security_world
+    client = clients(world)["A_on_A"]
     tables = _content_tables()
     url, body = MATRIX[name].request(world, "a", body_side="b")
-    before = _fingerprint(tables)
+    before = fingerprint(tables)
     response = _send(client, "POST", url, body)
-    changed = _fingerprint(tables) != before
+    changed = fingerprint(tables) != before
     assert response.status_code in (200, 400, 403), (url, response.status_code)
     assert not changed, f"Alice saved committee B's objects through {url}: {body}"
