@@ -368,7 +368,25 @@ ONE_LINE_POSTS = [
     ("guidelines:edit", "source_title"),
     ("guidelines:publish", "title"),
     ("guidelines:attachments", "title"),
+    ("actionplan:status_update", "reason"),
+    # The agenda is a formset on the meeting's page: a new row's one-line fields.
+    ("meetings:meeting_edit", "agenda-0-title"),
+    ("meetings:meeting_edit", "agenda-0-presenter_text"),
 ]
+# Refused (400, nothing saved) but not on the page: the reason shows only for a locked year.
+FIELDS_NOT_SHOWN = {("actionplan:status_update", "reason")}
+# A new agenda row beside the meeting's fields, for the agenda's fields above.
+AGENDA_ROW = {
+    "agenda-TOTAL_FORMS": 1,
+    "agenda-INITIAL_FORMS": 0,
+    "agenda-0-order": 1,
+    "agenda-0-title": "Sak",
+}
+
+
+def _body_with(name, body, field, value):
+    extra = AGENDA_ROW if field.startswith("agenda-") else {}
+    return {**body, **extra, field: value}
 
 
 def _stored_strings(tables):
@@ -386,7 +404,7 @@ def _stored_strings(tables):
 @pytest.mark.parametrize("breaks", ["\r\n", "\n", "\r", "\u2028", "\x0b"])
 def test_a_line_break_in_a_one_line_field_is_collapsed(name, field, breaks, security_world, db):
     url, body = MATRIX[name].request(security_world, "b")
-    body = {**body, field: f"Linje1{breaks}X-INJECTED:1"}
+    body = _body_with(name, body, field, f"Linje1{breaks}X-INJECTED:1")
     response = _send(clients(security_world)["secretariat"], "POST", url, body)
     assert response.status_code in (200, 302)
     stored = _stored_strings(_content_tables())
@@ -397,14 +415,14 @@ def test_a_line_break_in_a_one_line_field_is_collapsed(name, field, breaks, secu
 @pytest.mark.parametrize(("name", "field"), ONE_LINE_POSTS)
 def test_nul_in_a_one_line_field_is_refused_and_nothing_is_saved(name, field, security_world, db):
     url, body = MATRIX[name].request(security_world, "b")
-    body = {**body, field: "Linje\x00"}
+    body = _body_with(name, body, field, "Linje\x00")
     client = clients(security_world)["secretariat"]
     tables = _content_tables()
     before = fingerprint(tables)
     response = _send(client, "POST", url, body)
     assert response.status_code in (200, 302, 400)
     assert fingerprint(tables) == before
-    if response.status_code != 302:
+    if response.status_code != 302 and (name, field) not in FIELDS_NOT_SHOWN:
         assert "Null characters are not allowed." in response.content.decode()
 
 
