@@ -488,3 +488,36 @@ def test_an_editor_cannot_name_another_committees_objects_on_her_own_page(name, 
     changed = fingerprint(tables) != before
     assert response.status_code in (200, 400, 403), (url, response.status_code)
     assert not changed, f"Alice saved committee B's objects through {url}: {body}"
+
+
+# A meeting that is not public: the URLs that name it, as if it did not exist for those who do
+# not organise it (404, so its existence does not show), and open to its organisers.
+PRIVATE_MEETING_ROWS = {
+    "meetings:meeting": Row(at("meetings:meeting", "private_meeting.pk"), "404 404 404 ok ok", ""),
+    "meetings:meeting_feed": Row(
+        at("meetings:meeting_feed", "private_meeting.pk"), "404 404 404 ok ok", ""
+    ),
+    "meetings:minutes_export_new": Row(
+        with_body(at("meetings:minutes_export_new", "private_meeting.pk"), lambda o, w: {"x": 1}),
+        "",
+        "login 404 404 ok ok",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        (name, m)
+        for name, row in PRIVATE_MEETING_ROWS.items()
+        for m in ("GET", "POST")
+        if getattr(row, m.lower())
+    ],
+)
+def test_a_meeting_that_is_not_public_shows_only_to_its_organisers(
+    name, method, security_world, db
+):
+    row = PRIVATE_MEETING_ROWS[name]
+    got, problems = observe(security_world, row, method, clients(security_world), _content_tables())
+    assert got == row.expected(method), f"{method} {name}: got {got}\n" + "\n".join(problems)
+    assert not problems, "\n".join(problems)

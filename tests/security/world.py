@@ -58,6 +58,13 @@ def build_world():
                 world.plan, committee=committee, state="done", file=ContentFile(PDF, name="r.pdf")
             ),
             "minutes_export": _minutes_export(meeting, state="failed", error="x"),
+            # Seen only by those who organise it.
+            "private_meeting": make_meeting(
+                f"Internt møte {side.upper()}",
+                committee=committee,
+                is_public=False,
+                date=date(2026, 3, 9),
+            ),
             "minutes_file": _minutes_export(
                 meeting, state="done", file=ContentFile(PDF, name="m.pdf")
             ),
