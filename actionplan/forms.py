@@ -55,8 +55,9 @@ def _status_choices(blank_label=None):
     return choices
 
 
-class StatusForm(forms.Form):
-    """A measure's status for one year, with a short comment."""
+class StatusForm(OneLineFieldsMixin, forms.Form):
+    """A measure's status for one year, with a short comment (and, for a locked year, the
+    secretariat's one-line reason, kept in the history)."""
 
     # A blank first choice, so a first status is a deliberate choice, not the list's top item.
     status = forms.ChoiceField(label=_("Status"), choices=_status_choices(_("– choose a status –")))

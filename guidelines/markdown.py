@@ -11,6 +11,8 @@ import markdown as markdown_lib
 import nh3
 from markdown.extensions.toc import slugify_unicode
 
+from helsefellesskap.text import LINK_SCHEMES
+
 # Heading ids carry this prefix, and the sanitiser keeps only ids with it: an editor cannot
 # plant an id that clobbers a page element or a DOM global.
 HEADING_ID_PREFIX = "sec-"
@@ -28,7 +30,7 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     **{f"h{level}": {"id"} for level in range(2, 7)},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = LINK_SCHEMES
 SNIPPET_START, SNIPPET_STOP = "\ue000", "\ue001"
 
 

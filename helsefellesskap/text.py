@@ -1,6 +1,7 @@
 """Small text helpers every app shares."""
 
 import re
+from urllib.parse import urlsplit
 
 from django.utils.text import slugify
 
@@ -20,3 +21,18 @@ def one_line(value: str) -> str:
 
 
 _CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+#: The only schemes a typed link may have (a relative link has none).
+LINK_SCHEMES = {"http", "https", "mailto"}
+
+
+def safe_link(url) -> str:
+    """The URL if it is a web or mail link (or relative); "" for any other scheme, so a stored
+    `javascript:` or `data:` URL never becomes a link however it got into the database."""
+    url = "" if url is None else str(url)
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return ""
+    return url if scheme in LINK_SCHEMES or (scheme == "" and ":" not in url) else ""
