@@ -13,6 +13,7 @@ The number of requests sent is printed and written to artifacts/fuzz_requests.js
 
 import json
 import re
+import sys
 import time
 import traceback
 from collections import Counter
@@ -556,11 +557,16 @@ def _pools(plan) -> Pools:
 
 
 def _project_apps():
+    """The apps in this repository, not the installed packages (whose virtualenv may sit inside
+    the checkout, as `make install` puts it)."""
     base = Path(django_settings.BASE_DIR).resolve()
+    installed = Path(sys.prefix).resolve()
     return {
         config.label
         for config in apps.get_app_configs()
         if Path(config.path).resolve().is_relative_to(base)
+        and not Path(config.path).resolve().is_relative_to(installed)
+        and "site-packages" not in Path(config.path).parts
     }
 
 

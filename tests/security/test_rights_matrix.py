@@ -207,7 +207,9 @@ MATRIX = {
     "actionplan:dashboard": Row(at("actionplan:dashboard"), LOGGED_IN, LOGGED_IN),
     "actionplan:revision_board": Row(at("actionplan:revision_board"), SECRETARIAT, SECRETARIAT),
     "actionplan:revision_open": Row(ENDPOINT["revision_open"], POST_ONLY, SECRETARIAT),
-    "actionplan:revision_lock": Row(ENDPOINT["revision_lock"], POST_ONLY, SECRETARIAT),
+    # Locking and unlocking ask on their own page first (GET), then act (POST).
+    "actionplan:revision_lock": Row(ENDPOINT["revision_lock"], SECRETARIAT, SECRETARIAT),
+    "actionplan:revision_unlock": Row(ENDPOINT["revision_unlock"], SECRETARIAT, SECRETARIAT),
     "actionplan:committee_editors": Row(ENDPOINT["committee_editors"], SECRETARIAT, SECRETARIAT),
     "actionplan:committee_person_link": Row(
         ENDPOINT["committee_person_link"], POST_ONLY, SECRETARIAT
@@ -246,8 +248,8 @@ MATRIX = {
         ENDPOINT["measure_restore_version"], POST_ONLY, SECRETARIAT
     ),
     "actionplan:plan_item_move": Row(ENDPOINT["measure_move"], POST_ONLY, EDITORS),
-    "actionplan:plan_item_retire": Row(ENDPOINT["measure_retire"], POST_ONLY, EDITORS),
-    "actionplan:plan_item_restore": Row(ENDPOINT["plan_item_restore"], POST_ONLY, SECRETARIAT),
+    "actionplan:plan_item_retire": Row(ENDPOINT["measure_retire"], EDITORS, EDITORS),
+    "actionplan:plan_item_restore": Row(ENDPOINT["plan_item_restore"], SECRETARIAT, SECRETARIAT),
     # --- Meetings: calendars and feeds for everyone.
     "meetings:upcoming": Row(at("meetings:upcoming"), EVERYONE, EVERYONE),
     "meetings:month_today": Row(at("meetings:month_today"), EVERYONE, EVERYONE),
@@ -394,6 +396,8 @@ MATRIX = {
     ),
     "styleguide": Row(at("styleguide"), SECRETARIAT, SECRETARIAT),
     "healthz": Row(at("healthz"), EVERYONE, ALL_405),
+    "accessibility": Row(at("accessibility"), EVERYONE, ALL_405),
+    "privacy": Row(at("privacy"), EVERYONE, ALL_405),
 }
 
 
