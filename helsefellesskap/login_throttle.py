@@ -6,7 +6,8 @@ behind a municipality's shared address. That alone lets one address try a passwo
 every username, so the address as a whole also gets a much higher limit, LOGIN_IP_FAILURE_LIMIT
 failed log-ins within LOGIN_IP_FAILURE_WINDOW seconds, counted in the cache (Redis in
 production, shared by all processes). Successful log-ins do not reset it, so one valid account
-does not reopen the address for spraying.
+does not reopen the address for spraying. With the cache down the limit lapses (logged) and
+log-in goes on: axes, in the database, still locks each pair.
 """
 
 import logging
@@ -19,6 +20,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from helsefellesskap.middleware import client_ip
+from helsefellesskap.page_cache import CACHE_DOWN
 
 logger = logging.getLogger("helsefellesskap.auth")
 
@@ -28,7 +30,12 @@ def _key(address: str | None) -> str:
 
 
 def failures_from(address: str | None) -> int:
-    return cache.get(_key(address), 0)
+    try:
+        return cache.get(_key(address), 0)
+    except CACHE_DOWN:
+        # Log-in must not depend on the cache: axes (in the database) still locks each pair.
+        logger.warning("login_throttle_cache_unavailable")
+        return 0
 
 
 def address_is_throttled(request) -> bool:
@@ -40,12 +47,15 @@ def count_failure(sender, credentials, request=None, **kwargs):
     if request is None:
         return
     key = _key(client_ip(request))
-    # The window starts at the first failure and is not stretched by later ones.
-    cache.add(key, 0, timeout=settings.LOGIN_IP_FAILURE_WINDOW)
     try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=settings.LOGIN_IP_FAILURE_WINDOW)
+        # The window starts at the first failure and is not stretched by later ones.
+        cache.add(key, 0, timeout=settings.LOGIN_IP_FAILURE_WINDOW)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=settings.LOGIN_IP_FAILURE_WINDOW)
+    except CACHE_DOWN:
+        logger.warning("login_throttle_cache_unavailable")
 
 
 class LoginThrottleMiddleware:

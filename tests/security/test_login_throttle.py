@@ -70,3 +70,20 @@ def test_a_successful_log_in_does_not_reopen_the_address(client, alice, settings
     _log_in(client, "user99", "Sommar2026!", ELSEWHERE)
 
     assert _log_in(client, "alice", PASSWORD, ELSEWHERE).status_code == 429
+
+
+def test_log_in_goes_on_when_the_cache_is_down(client, alice, monkeypatch, caplog):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    class DownCache:
+        def __getattr__(self, name):
+            def refuse(*args, **kwargs):
+                raise RedisConnectionError("connection refused")
+
+            return refuse
+
+    monkeypatch.setattr("helsefellesskap.login_throttle.cache", DownCache())
+
+    assert _log_in(client, "bob", "wrong", OFFICE).status_code == 200
+    assert _log_in(client, "alice", PASSWORD, OFFICE).status_code == 302
+    assert any(r.getMessage() == "login_throttle_cache_unavailable" for r in caplog.records)
