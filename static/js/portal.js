@@ -28,11 +28,35 @@
     });
   }
 
+  // The phone header's menu button: shows and hides the search, language, log-in and main menu
+  // (static/css/portal.css folds them on narrow screens). Escape closes it and returns focus.
+  function setUpMenuButton() {
+    var header = document.getElementById("site-header");
+    var button = header && header.querySelector(".site-menu-button");
+    if (!button) return;
+    function setOpen(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      header.setAttribute("data-menu", open ? "open" : "closed");
+    }
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    header.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        button.focus();
+      }
+    });
+  }
+
   function enhance(root) {
     wrapWideTables(root);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    setUpMenuButton();
+    enhance(document);
+  });
   // Content swapped in by htmx gets the same treatment.
   document.addEventListener("htmx:load", function (event) { enhance(event.target.ownerDocument || document); });
   window.addEventListener("resize", function () { wrapWideTables(document); });
