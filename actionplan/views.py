@@ -210,7 +210,7 @@ class PlanTableView(SingleTableMixin, FilterView):
         return {**kwargs, "plan": self.plan, "default_year": self.default_year}
 
     def get_table_kwargs(self):
-        return {"years": self.plan.years}
+        return {"years": self.plan.years, "current_year": self.default_year}
 
     def export_format(self) -> str | None:
         """ "csv" or "xlsx" when the filtered table is to be downloaded, else None."""
@@ -261,10 +261,12 @@ class PlanTableView(SingleTableMixin, FilterView):
         query.pop("page", None)
         query.pop("_export", None)
         suffix = f"?{query.urlencode()}" if query else ""
+        table = self.get_table(**self.get_table_kwargs())
+        table.prepare_page()
         context = {
             "plan": self.plan,
             "filter": self.filterset,
-            "table": self.get_table(**self.get_table_kwargs()),
+            "table": table,
             "plan_query": plan_query(self.request, self.plan),
             "csv_url": reverse("actionplan:table_csv") + suffix,
             "xlsx_url": reverse("actionplan:table_xlsx") + suffix,

@@ -49,7 +49,32 @@
     });
   }
 
+  // "Show all years" (templates/includes/_years_toggle.html): unfolds the earlier years' columns
+  // of the tables it controls; the choice holds for the rest of the visit.
+  function setUpYearToggles(root) {
+    root.querySelectorAll(".years-toggle__button:not([data-ready])").forEach(function (button) {
+      button.setAttribute("data-ready", "");
+      var targets = (button.getAttribute("aria-controls") || "").split(/\s+/)
+        .map(function (id) { return document.getElementById(id); })
+        .filter(Boolean);
+      function apply(open) {
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+        targets.forEach(function (target) { target.classList.toggle("years-expanded", open); });
+        wrapWideTables(document);
+      }
+      var remembered = null;
+      try { remembered = window.sessionStorage.getItem("years-expanded"); } catch (e) { /* private mode */ }
+      apply(button.getAttribute("aria-expanded") === "true" || remembered === "1");
+      button.addEventListener("click", function () {
+        var open = button.getAttribute("aria-expanded") !== "true";
+        try { window.sessionStorage.setItem("years-expanded", open ? "1" : "0"); } catch (e) { /* private mode */ }
+        apply(open);
+      });
+    });
+  }
+
   function enhance(root) {
+    setUpYearToggles(root);
     wrapWideTables(root);
   }
 
