@@ -137,6 +137,14 @@ class PlanQuerySet(models.QuerySet):
             self.order_by("-start_year", "-pk").first()
         )
 
+    def with_open_revision_year(self):
+        """Each plan with `open_revision_year` (its newest unlocked revision year, or None), so
+        default_year() needs no query of its own on pages that show the current year."""
+        open_years = RevisionYear.objects.filter(
+            plan=models.OuterRef("pk"), locked_at__isnull=True
+        ).order_by("-year")
+        return self.annotate(open_revision_year=models.Subquery(open_years.values("year")[:1]))
+
 
 class Plan(models.Model):
     """A joint action plan for a period, e.g. "Felles handlingsplan 2023–2026"."""
@@ -181,7 +189,9 @@ class Plan(models.Model):
         """The year editors report on unless they choose another: the open revision year,
         otherwise this calendar year clamped to the plan's years. `revisions`: the plan's
         revision years when the caller has read them already (saves a query)."""
-        if revisions is None:
+        if revisions is None and "open_revision_year" in self.__dict__:
+            open_year = self.open_revision_year  # read with the plan (with_open_revision_year)
+        elif revisions is None:
             open_year = (
                 self.revision_years.filter(locked_at__isnull=True)
                 .order_by("-year")

@@ -211,8 +211,17 @@ def _render_report(request, committee, plan, year, measures, formset, reason_for
         formset = status_row_formset(measures=measures, year=year)
     rows = []
     forms = formset.forms if formset is not None else [None] * len(measures)
+    # Last year's status beside each measure: where it stood is where reporting starts.
+    previous_year = year - 1 if year - 1 in plan.years else None
     for measure, form in zip(measures, forms, strict=True):
-        rows.append({"measure": measure, "form": form, "current": measure.status_for(year)})
+        rows.append(
+            {
+                "measure": measure,
+                "form": form,
+                "current": measure.status_for(year),
+                "previous": measure.status_for(previous_year) if previous_year else None,
+            }
+        )
     missing = [row["measure"] for row in rows if not (row["current"] and row["current"].status)]
     context = {
         "committee": committee,
@@ -225,5 +234,6 @@ def _render_report(request, committee, plan, year, measures, formset, reason_for
         "missing": missing,
         "locked": year in plan.locked_years,
         "years": plan.years,
+        "previous_year": previous_year,
     }
     return TemplateResponse(request, "actionplan/report_year.html", context, status=status)

@@ -4,12 +4,18 @@ django-tables2 gives the columns, ordering, pagination and the export values; th
 rows are drawn by the table's own template (actionplan/_plan_table.html) instead of per-cell
 rendering, which costs about ten times a plain template (issue 9). That template draws
 the visible columns in the order declared here: keep the two in step.
+
+On the page, committee, main goal and sub-goal head groups of rows instead of filling a column
+on every row (they stay columns in the downloads), a column empty on the whole page is left
+out, and the years before the current one fold away ("Show all years") so the measure and this
+year's status fit side by side on a laptop screen (issue 16).
 """
 
 import django_tables2 as tables
 from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django_tables2.utils import AttributeDict
 
 from .models import MeasureStatus, Status, plan_order, status_label
 from .templatetags.actionplan_status import status_badge
@@ -24,12 +30,18 @@ _STATUS_RANK = Case(
 )
 
 
+# The class of a cell or heading of a year other than the current one: folded until asked for.
+YEAR_OTHER = "status-cell year-other"
+
+
 class StatusColumn(tables.Column):
     """One plan year's status: a badge on the page, the label text in exports."""
 
-    def __init__(self, year: int, **kwargs):
+    def __init__(self, year: int, *, current: bool = False, **kwargs):
         self.year = year
         kwargs.setdefault("verbose_name", str(year))
+        # Years other than the current one fold away on the page (static/css/actionplan.css).
+        kwargs.setdefault("attrs", {"th": {"class": "status-cell" if current else YEAR_OTHER}})
         super().__init__(accessor="pk", **kwargs)
 
     def _code(self, record) -> str:
@@ -97,12 +109,19 @@ def _export_getter(bound_column):
 class PlanTable(tables.Table):
     """All active measures of a plan; the year columns come from the plan."""
 
-    committee = tables.Column(accessor="goal__committee__short_name", verbose_name=_("Committee"))
+    # On the page these three head the groups of rows (see page_measures); columns in exports.
+    committee = tables.Column(
+        accessor="goal__committee__short_name", verbose_name=_("Committee"), visible=False
+    )
     goal = PlanOrderedColumn(
-        accessor="goal__text", verbose_name=_("Main goal"), sort_field="goal__text"
+        accessor="goal__text", verbose_name=_("Main goal"), sort_field="goal__text", visible=False
     )
     subgoal = PlanOrderedColumn(
-        accessor="subgoal__text", verbose_name=_("Sub-goal"), default="", sort_field="subgoal__text"
+        accessor="subgoal__text",
+        verbose_name=_("Sub-goal"),
+        default="",
+        sort_field="subgoal__text",
+        visible=False,
     )
     text = PlanOrderedColumn(verbose_name=_("Measure"), sort_field="text")
     responsible = PlanOrderedColumn(
@@ -123,13 +142,39 @@ class PlanTable(tables.Table):
 
     class Meta:
         template_name = "actionplan/_plan_table.html"
-        attrs = {"class": "data-table plan-table"}
+        attrs = {
+            "class": "data-table plan-table card-table years-collapsible",
+            "id": "plan-table",
+        }
         empty_text = _("No measures match the filters.")
 
-    def __init__(self, data, *, years, **kwargs):
+    def __init__(self, data, *, years, current_year=None, **kwargs):
         self.years = list(years)
-        extra = [(f"status_{year}", StatusColumn(year)) for year in self.years]
+        self.current_year = current_year if current_year in self.years else self.years[-1]
+        extra = [
+            (f"status_{year}", StatusColumn(year, current=year == self.current_year))
+            for year in self.years
+        ]
         super().__init__(data, extra_columns=extra, **kwargs)
+
+    def other_year_sorted(self) -> bool:
+        """Is the table sorted by a folded year? Then the page opens with every year shown."""
+        return any(
+            name.lstrip("-").startswith("status_")
+            and name.lstrip("-") != f"status_{self.current_year}"
+            for name in self.order_by or ()
+        )
+
+    def prepare_page(self) -> None:
+        """Before drawing the page: leave out the responsible column when no measure on this
+        page names anyone, and show every year when sorted by a folded one."""
+        if not any(row.record.responsible for row in self.paginated_rows):
+            self.columns.hide("responsible")
+        if self.other_year_sorted():
+            # A copy: Meta's attrs are shared by every table.
+            self.attrs = AttributeDict(
+                {**self.attrs, "class": self.attrs["class"] + " years-expanded"}
+            )
 
     def as_values(self, exclude_columns=None):
         """Header and every row (all filtered rows in the chosen order) as plain text.
@@ -153,8 +198,13 @@ class PlanTable(tables.Table):
 
     def page_measures(self):
         """The measures on this page, each with `year_cells`: (year, MeasureStatus or None)
-        for every year column, read from the prefetched statuses."""
-        for row in self.paginated_rows:
+        for every year column, read from the prefetched statuses; `starts_goal` and
+        `starts_group` mark the first row under a new main goal or sub-goal."""
+        goal_id = subgoal_id = None
+        for index, row in enumerate(self.paginated_rows):
             measure = row.record
             measure.year_cells = measure.statuses_by_year(self.years)
+            measure.starts_goal = index == 0 or measure.goal_id != goal_id
+            measure.starts_group = measure.starts_goal or measure.subgoal_id != subgoal_id
+            goal_id, subgoal_id = measure.goal_id, measure.subgoal_id
             yield measure

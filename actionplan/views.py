@@ -29,7 +29,7 @@ def plans_for(request) -> tuple[list[Plan], Plan | None]:
     """Every plan (newest first) and the current one, read once per request (one query)."""
     cached = getattr(request, "_actionplan_plans", None)
     if cached is None:
-        plans = list(Plan.objects.order_by("-start_year", "-pk"))
+        plans = list(Plan.objects.with_open_revision_year().order_by("-start_year", "-pk"))
         # The same rule as PlanQuerySet.current(): the newest plan not ended, else the newest.
         current = next((p for p in plans if not p.ended), plans[0] if plans else None)
         cached = request._actionplan_plans = (plans, current)
@@ -167,7 +167,10 @@ def _committee_parts(request, plan, committee) -> dict[str, str]:
     """The committee page's cached HTML: its status per year, and its goal tree."""
     goals = list(Goal.objects.active().filter(plan=plan, committee=committee).with_measures())
     for goal in goals:
-        goal.section_list = goal.sections()
+        # Each sub-goal's table leaves out the text columns none of its measures fill.
+        goal.section_list = [
+            (subgoal, measures, _filled_columns(measures)) for subgoal, measures in goal.sections()
+        ]
         for measure in goal.measures.all():
             measure.year_cells = measure.statuses_by_year(plan.years)
     measures = Measure.objects.active().in_plan(plan).filter(goal__committee=committee)
@@ -176,7 +179,13 @@ def _committee_parts(request, plan, committee) -> dict[str, str]:
         by_year,
         title=_("Status per year for %(committee)s") % {"committee": committee.short_name},
     )
-    context = {"plan": plan, "committee": committee, "years": plan.years}
+    context = {
+        "plan": plan,
+        "committee": committee,
+        "years": plan.years,
+        # Earlier years fold behind "Show all years", as on the plan table.
+        "current_year": plan.default_year(),
+    }
     return {
         "status": render_to_string(
             "actionplan/_committee_status.html",
@@ -186,6 +195,14 @@ def _committee_parts(request, plan, committee) -> dict[str, str]:
         "goals": render_to_string(
             "actionplan/_committee_goals.html", {**context, "goals": goals}, request=request
         ),
+    }
+
+
+def _filled_columns(measures) -> dict[str, bool]:
+    """Which of the committee table's optional text columns any of these measures fills."""
+    return {
+        name: any(getattr(measure, name) for measure in measures)
+        for name in ("responsible", "measurement", "notes")
     }
 
 
@@ -210,7 +227,7 @@ class PlanTableView(SingleTableMixin, FilterView):
         return {**kwargs, "plan": self.plan, "default_year": self.default_year}
 
     def get_table_kwargs(self):
-        return {"years": self.plan.years}
+        return {"years": self.plan.years, "current_year": self.default_year}
 
     def export_format(self) -> str | None:
         """ "csv" or "xlsx" when the filtered table is to be downloaded, else None."""
@@ -261,10 +278,12 @@ class PlanTableView(SingleTableMixin, FilterView):
         query.pop("page", None)
         query.pop("_export", None)
         suffix = f"?{query.urlencode()}" if query else ""
+        table = self.get_table(**self.get_table_kwargs())
+        table.prepare_page()
         context = {
             "plan": self.plan,
             "filter": self.filterset,
-            "table": self.get_table(**self.get_table_kwargs()),
+            "table": table,
             "plan_query": plan_query(self.request, self.plan),
             "csv_url": reverse("actionplan:table_csv") + suffix,
             "xlsx_url": reverse("actionplan:table_xlsx") + suffix,

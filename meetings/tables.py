@@ -27,8 +27,13 @@ class ActionPointTable(tables.Table):
         model = ActionPoint
         fields = ["text", "meeting", "contact_person", "committee", "due_date", "status"]
         template_name = "meetings/_action_point_table.html"
-        attrs = {"class": "table action-points"}
+        # A list of cards on a phone (static/css/actionplan.css), the cells named by data-label.
+        attrs = {"class": "table action-points card-table"}
         empty_text = _("No action points match.")
+
+    def cell_labels(self) -> dict:
+        """Each column's heading by name: the cards on a phone name their cells with it."""
+        return {column.name: column.header for column in self.columns}
 
     def page_points(self):
         """The action points on this page, in the table's order."""

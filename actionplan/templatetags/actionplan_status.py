@@ -49,15 +49,25 @@ def status_cell(measure_status):
     return _cell(get_language(), measure_status)
 
 
+def year_cell_class(year, current_year) -> str:
+    """The class of a year's cell: years other than `current_year` fold away on the page
+    until "Show all years" (static/css/actionplan.css); None: no year folds."""
+    if current_year is None or year == current_year:
+        return "status-cell"
+    return "status-cell year-other"
+
+
 @register.simple_tag
-def status_cells(year_cells):
+def status_cells(year_cells, current_year=None):
     """A <td class="status-cell"> for each (year, MeasureStatus or None) of a row: one tag
-    per row instead of a loop of tags, which cost a plan-table page 200 cells (issue 9)."""
+    per row instead of a loop of tags, which cost a plan-table page 200 cells (issue 9).
+    Each names its year (data-label) for the card layout on a phone."""
     language = get_language()
     # Joined as text: each cell is safe already (our badge; the note escaped by _cell).
     return mark_safe(  # noqa: S308
         "".join(
-            f'<td class="status-cell">{_cell(language, measure_status)}</td>'
-            for _year, measure_status in year_cells
+            f'<td class="{year_cell_class(year, current_year)}" data-label="{int(year)}">'
+            f"{_cell(language, measure_status)}</td>"
+            for year, measure_status in year_cells
         )
     )

@@ -28,11 +28,60 @@
     });
   }
 
+  // The phone header's menu button: shows and hides the search, language, log-in and main menu
+  // (static/css/portal.css folds them on narrow screens). Escape closes it and returns focus.
+  function setUpMenuButton() {
+    var header = document.getElementById("site-header");
+    var button = header && header.querySelector(".site-menu-button");
+    if (!button) return;
+    function setOpen(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      header.setAttribute("data-menu", open ? "open" : "closed");
+    }
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    header.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        button.focus();
+      }
+    });
+  }
+
+  // "Show all years" (templates/includes/_years_toggle.html): unfolds the earlier years' columns
+  // of the tables it controls; the choice holds for the rest of the visit.
+  function setUpYearToggles(root) {
+    root.querySelectorAll(".years-toggle__button:not([data-ready])").forEach(function (button) {
+      button.setAttribute("data-ready", "");
+      var targets = (button.getAttribute("aria-controls") || "").split(/\s+/)
+        .map(function (id) { return document.getElementById(id); })
+        .filter(Boolean);
+      function apply(open) {
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+        targets.forEach(function (target) { target.classList.toggle("years-expanded", open); });
+        wrapWideTables(document);
+      }
+      var remembered = null;
+      try { remembered = window.sessionStorage.getItem("years-expanded"); } catch (e) { /* private mode */ }
+      apply(button.getAttribute("aria-expanded") === "true" || remembered === "1");
+      button.addEventListener("click", function () {
+        var open = button.getAttribute("aria-expanded") !== "true";
+        try { window.sessionStorage.setItem("years-expanded", open ? "1" : "0"); } catch (e) { /* private mode */ }
+        apply(open);
+      });
+    });
+  }
+
   function enhance(root) {
+    setUpYearToggles(root);
     wrapWideTables(root);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    setUpMenuButton();
+    enhance(document);
+  });
   // Content swapped in by htmx gets the same treatment.
   document.addEventListener("htmx:load", function (event) { enhance(event.target.ownerDocument || document); });
   window.addEventListener("resize", function () { wrapWideTables(document); });

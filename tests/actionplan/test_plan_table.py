@@ -83,18 +83,58 @@ def test_table_has_a_status_column_per_plan_year(client, plan_rows):
 
 def test_table_row_shows_priority_groups_and_each_years_status(client, plan_rows):
     html = client.get("/plan/table/").content.decode()
-    row = re.search(r"<tr>\s*<td>Rehab</td>.*?Lage heimeside.*?</tr>", html, re.S).group(0)
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", html, re.S)
+    row = next(row for row in rows if "Lage heimeside" in row)
     assert '<span class="priority-tag">Skrøpelege eldre</span>' in row
-    cells = re.findall(r'<td class="status-cell">(.*?)</td>', row, re.S)
-    labels = [re.search(r'status__label">([^<]*)<', cell).group(1) for cell in cells]
+    assert '<td data-label="Responsible">HMR og kommunane</td>' in row
+    cells = re.findall(r'<td class="status-cell[^"]*" data-label="(\d+)">(.*?)</td>', row, re.S)
+    labels = [
+        (int(year), re.search(r'status__label">([^<]*)<', cell).group(1)) for year, cell in cells
+    ]
     # 2022-2026: nothing, done in 2023, not done in 2024, nothing after.
     assert labels == [
-        "Not reported",
-        "Carried out",
-        "Not carried out",
-        "Not reported",
-        "Not reported",
+        (2022, "Not reported"),
+        (2023, "Carried out"),
+        (2024, "Not carried out"),
+        (2025, "Not reported"),
+        (2026, "Not reported"),
     ]
+
+
+def test_rows_are_grouped_under_their_goal_and_sub_goal_not_repeated(client, plan_rows):
+    html = client.get("/plan/table/").content.decode()
+    heads = re.findall(r'<th scope="rowgroup" colspan="(\d+)">(.*?)</th>', html, re.S)
+    # Barn og unge: the goal with its own measure, then its sub-goal; Rehab: one goal. Each
+    # goal is named once, in the head of its first group, not on every row.
+    assert len(heads) == 3
+    assert "Barn og unge" in heads[0][1]
+    assert "Koordinerte tenester for barn" in heads[0][1]
+    assert "Koordinatorrolla" not in heads[0][1]
+    assert "Koordinatorrolla" in heads[1][1]
+    assert "Koordinerte tenester for barn" not in heads[1][1]
+    assert "Rehab" in heads[2][1]
+    assert "Gode samarbeidsformer" in heads[2][1]
+    assert html.count("Gode samarbeidsformer") == 1
+    assert html.count("Koordinerte tenester for barn") == 1
+    # Measure, responsible and the five years: the head spans them all.
+    assert {span for span, _head in heads} == {"7"}
+
+
+def test_years_before_the_current_one_fold_and_the_empty_responsible_column_goes(client, plan_rows):
+    html = client.get("/plan/table/?committee=barn-og-unge").content.decode()
+    assert "Responsible" not in html.split("<tbody")[0].split("<thead")[1]
+    # The current year (2026, the plan's last) stays; the others carry the folding class.
+    assert re.search(r'<th scope="col" class="orderable status-cell">\s*<a[^>]*>2026', html)
+    for year in (2022, 2023, 2024, 2025):
+        assert re.search(
+            rf'<th scope="col" class="orderable status-cell year-other">\s*<a[^>]*>{year}', html
+        )
+    assert re.search(r'<button[^>]*aria-expanded="false" aria-controls="plan-table"', html)
+    assert "years-expanded" not in html
+    # Sorted by a folded year, the page opens with every year shown.
+    sorted_html = client.get("/plan/table/?sort=status_2024").content.decode()
+    assert re.search(r'<button[^>]*aria-expanded="true" aria-controls="plan-table"', sorted_html)
+    assert "years-expanded" in sorted_html
 
 
 @pytest.mark.parametrize(
@@ -206,7 +246,7 @@ def test_sorting_orders_the_rows(client, plan_rows, sort, expected):
 def test_sorted_column_carries_aria_sort(client, plan_rows):
     html = client.get("/plan/table/?sort=-status_2024").content.decode()
     assert re.search(
-        r'<th scope="col" class="desc orderable" aria-sort="descending">\s*'
+        r'<th scope="col" class="desc orderable status-cell year-other" aria-sort="descending">\s*'
         r'<a class="sort-link" href="\?sort=status_2024">2024',
         html,
     )

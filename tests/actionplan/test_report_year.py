@@ -149,3 +149,14 @@ def test_report_page_query_count_does_not_grow(world, alice_client, django_asser
     with django_assert_max_num_queries(12):
         response = alice_client.get(url)
     assert "31 measures have no status for 2024" in response.content.decode()
+
+
+def test_report_page_shows_last_years_status_beside_each_measure(world, alice_client, alice):
+    world.measure_a.set_status(year=2023, status="in_progress", by=alice, expected_version=0)
+    url = reverse("actionplan:report_year", args=[world.committee_a.slug, 2024])
+    html = alice_client.get(url).content.decode()
+    assert '<th scope="col">Status 2023</th><th scope="col">Status 2024</th>' in html
+    row = html.split(f'id="row-{world.measure_a.pk}"', 1)[1].split("</tr>", 1)[0]
+    cell = '<td class="report-table__previous" data-label="2023">'
+    previous = row.split(cell, 1)[1].split("</td>", 1)[0]
+    assert "Being planned / in progress" in previous

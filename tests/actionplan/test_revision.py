@@ -161,3 +161,21 @@ def test_editor_cannot_see_the_lock_or_unlock_pages(world, alice_client, sara):
     assert alice_client.get(unlock).status_code == 403
     assert alice_client.post(unlock, {"reason": "Eg vil"}).status_code == 403
     assert RevisionYear.objects.get().is_locked
+
+
+def test_editor_dashboard_shows_one_next_step_per_committee_as_a_button(
+    world, alice_client, sara, alice
+):
+    from datetime import date
+
+    make_revision_year(world.plan, 2024, by=sara, deadline=date(2025, 1, 31))
+    html = alice_client.get(reverse("actionplan:dashboard")).content.decode()
+    steps = html.split('id="next-steps-heading"', 1)[1].split("</section>", 1)[0]
+    report_url = reverse("actionplan:report_year", args=["utval-a", 2024])
+    assert steps.count('class="ds-button"') == 1  # alice edits one committee
+    text = " ".join(steps.split(f'href="{report_url}">', 1)[1].split("<", 1)[0].split())
+    assert text == "Report 2024 (deadline Jan. 31, 2025, 0 of 1 done)"
+    # Once every measure has a status, the step is to check the reporting.
+    world.measure_a.set_status(year=2024, status="done", by=alice, expected_version=0)
+    html = alice_client.get(reverse("actionplan:dashboard")).content.decode()
+    assert "Check the reporting for 2024 (1 of 1 done)" in html

@@ -167,3 +167,12 @@ def test_cancel_keeps_the_page_to_return_to(world, alice_client):
     cell = reverse("actionplan:status_cell", args=[world.measure_a.pk, 2024])
     html = alice_client.get(f"{cell}?next=/plan/committees/utval-a/", **HTMX).content.decode()
     assert "?next=/plan/committees/utval-a/" in html
+
+
+def test_status_form_names_the_measure_it_edits(world, alice_client):
+    html = alice_client.get(_url(world.measure_a), **HTMX).content.decode()
+    legend = html.split("<legend>", 1)[1].split("</legend>", 1)[0]
+    assert "Status for 2024" in legend
+    # Visible, not only to screen readers: on a phone card the row's text may be out of sight.
+    named = '<span class="status-form__measure"><span class="visually-hidden"> – </span>'
+    assert named + world.measure_a.text in legend
