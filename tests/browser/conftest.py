@@ -144,8 +144,9 @@ def assert_accessible():
     return check
 
 
-def tab_to(page, name: str, *, max_tabs: int = 60):
-    """Press Tab until the focused element's accessible text contains name; return its locator.
+def tab_to(page, name: str, *, max_tabs: int = 60, exact: bool = False):
+    """Press Tab until the focused element's accessible text contains name (is name, with
+    `exact`); return its locator.
 
     For keyboard-journey tests: it fails (rather than clicking) if the element can't be reached.
     """
@@ -161,6 +162,6 @@ def tab_to(page, name: str, *, max_tabs: int = 60):
                     .filter(Boolean).join(' ');
             }"""
         )
-        if name.lower() in text.lower():
+        if (text.strip().lower() == name.lower()) if exact else (name.lower() in text.lower()):
             return page.locator("*:focus")
     raise AssertionError(f"Could not reach {name!r} with {max_tabs} presses of Tab on {page.url}")

@@ -23,9 +23,9 @@ def _log_in(page, username):
         page.keyboard.press("Enter")
 
 
-def _follow(page, name):
+def _follow(page, name, *, exact=False):
     with page.expect_navigation():
-        tab_to(page, name, max_tabs=120).press("Enter")
+        tab_to(page, name, max_tabs=120, exact=exact).press("Enter")
 
 
 def test_committee_leader_sets_this_years_status_by_keyboard(visit, assert_accessible):
@@ -35,7 +35,8 @@ def test_committee_leader_sets_this_years_status_by_keyboard(visit, assert_acces
     _log_in(page, "alice")
     assert "/plan/mine/" in page.url  # editors land on their own committees
 
-    _follow(page, "Utval A")
+    # The committee's page (its next-step button, which names it too, leads to reporting).
+    _follow(page, "Utval A", exact=True)
     tab_to(page, "Update 2024", max_tabs=150).press("Enter")
     status = page.locator("select[name=status]")
     status.wait_for()
