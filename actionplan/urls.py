@@ -15,6 +15,9 @@ urlpatterns = [
     path("table/", views.plan_table, name="table"),
     path("table.csv", views.PlanTableView.as_view(), {"export": "csv"}, name="table_csv"),
     path("table.xlsx", views.PlanTableView.as_view(), {"export": "xlsx"}, name="table_xlsx"),
+    # The plan as a Word document in its own layout, whole or one committee's part.
+    path("plan.docx", views.plan_docx, name="plan_docx"),
+    path("committees/<slug:slug>/plan.docx", views.plan_docx, name="committee_docx"),
     # One measure.
     path("measures/<int:pk>/", views.measure_detail, name="measure"),
     # The yearly cycle: the revision deadline, a person's reminders, the next plan period.
