@@ -13,6 +13,7 @@ models' own edit, retire and status methods, so the history names the user and t
 import difflib
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -171,7 +172,8 @@ class StatusLine:
 
 @dataclass
 class PlanChanges:
-    """Everything the import would do, for the preview and for applying."""
+    """Everything the import would do, for the preview and for applying. Its lines (added,
+    changed, statuses) are fixed when it is made."""
 
     plan: object
     doc: DocPlan
@@ -186,7 +188,7 @@ class PlanChanges:
                 for measure in goal.all_measures():
                     yield committee, measure
 
-    @property
+    @cached_property
     def added(self) -> list[Line]:
         lines = []
         for c in self.committees:
@@ -205,7 +207,7 @@ class PlanChanges:
                 ]
         return lines
 
-    @property
+    @cached_property
     def changed(self) -> list[Line]:
         lines = []
         for c in self.committees:
@@ -232,7 +234,7 @@ class PlanChanges:
                         )
         return lines
 
-    @property
+    @cached_property
     def statuses(self) -> list[StatusLine]:
         return [
             StatusLine(c.doc.name, m.doc.text, change)
@@ -444,7 +446,11 @@ def plan_docx_changes(doc: DocPlan, plan) -> PlanChanges:
         if committee_id not in seen_committees:
             for goal in committee_goals:
                 miss("goal", goal.committee.name, goal)
-    return PlanChanges(plan, doc, matched_committees, missing, missing_lines, warnings)
+    changes = PlanChanges(plan, doc, matched_committees, missing, missing_lines, warnings)
+    # The lines are read now: applying fills in what it creates, and the preview, the
+    # digest and the command's summary must say what was to change.
+    changes.added, changes.changed, changes.statuses  # noqa: B018
+    return changes
 
 
 def _long_note(year, measure_text) -> str:
