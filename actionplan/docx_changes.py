@@ -253,12 +253,7 @@ class PlanChanges:
             repr([(x.kind, x.committee, x.new, x.old, x.field) for x in self.added]),
             repr([(x.kind, x.committee, x.new, x.old, x.field) for x in self.changed]),
             repr(sorted(self.missing)),
-            repr(
-                [
-                    (s.measure, s.change.year, s.change.new_status, s.change.new_note)
-                    for s in self.statuses
-                ]
-            ),
+            repr([(s.measure, vars(s.change) | {"current": None}) for s in self.statuses]),
         ]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
