@@ -374,7 +374,7 @@ def plan_docx_changes(doc: DocPlan, plan) -> PlanChanges:
 
     missing: dict[str, object] = {}
     missing_lines: list[Line] = []
-    warnings: list[str] = []
+    warnings: list[str] = list(doc.warnings)
 
     def miss(kind, committee_name, obj):
         key = f"{kind}:{obj.pk}"

@@ -271,3 +271,15 @@ def test_a_file_over_the_limit_is_refused(settings):
     with pytest.raises(DocxImportError) as refused:
         check_docx_bytes(build_docx([BARN]))
     assert refused.value.code == "too_large"
+
+
+def test_not_reported_in_words_is_neither_a_status_nor_a_note():
+    words = C("X", goals=[G("g", measures=[M("m", years={2023: (None, "Ikkje rapportert")})])])
+    cell = read_plan_docx(build_docx([words])).committees[0].goals[0].measures[0].years[2023]
+    assert (cell.status, cell.note) == (None, "")
+
+
+def test_a_measure_without_a_main_goal_is_reported():
+    orphan = C("X", goals=[G("", measures=[M("Tiltak utan mål")])])
+    plan = read_plan_docx(build_docx([orphan, BARN]))
+    assert any("Tiltak utan mål" in warning for warning in plan.warnings)
