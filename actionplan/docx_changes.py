@@ -79,6 +79,15 @@ class MatchedMeasure:
     doc: DocMeasure
     db: Measure | None
     statuses: list[StatusChange] = field(default_factory=list)
+    subgoal: "MatchedSubGoal | None" = None  # where the document has it (None: under the goal)
+
+    @property
+    def moved(self) -> bool:
+        """The document has it under another sub-goal of its goal."""
+        if self.db is None:
+            return False
+        target = self.subgoal.db if self.subgoal is not None else None
+        return self.db.subgoal_id != (target.pk if target is not None else None)
 
     @property
     def text_changed(self) -> bool:
@@ -222,6 +231,17 @@ class PlanChanges:
                 for m in g.all_measures():
                     if m.text_changed:
                         lines.append(Line("measure", c.doc.name, new=m.doc.text, old=m.db.text))
+                    if m.moved:
+                        target = m.subgoal.doc.text if m.subgoal else g.doc.text
+                        lines.append(
+                            Line(
+                                "measure",
+                                c.doc.name,
+                                new=target,
+                                old=m.db.subgoal.text if m.db.subgoal_id else g.db.text,
+                                field=_("Moved"),
+                            )
+                        )
                     if m.measurement_changed:
                         lines.append(
                             Line(
@@ -415,27 +435,34 @@ def plan_docx_changes(doc: DocPlan, plan) -> PlanChanges:
                 mg.subgoals.append(ms)
                 in_sub = [m for m in db_measures if db_sub and m.subgoal_id == db_sub.pk]
                 sections.append((ms, doc_sub.measures, in_sub))
+            goal_left: list[Measure] = []
             for ms, doc_measures, in_section in sections:
                 measure_pairs, left_measures = match_by_text(
                     doc_measures, in_section, lambda m: m.text, lambda m: m.text
                 )
-                for measure in left_measures:
-                    miss("measure", doc_committee.name, measure)
+                goal_left += left_measures
                 for doc_measure, db_measure in measure_pairs:
-                    mm = MatchedMeasure(
-                        doc_measure,
-                        db_measure,
-                        _status_changes(doc_measure, db_measure, doc.years),
+                    (ms.measures if ms else mg.measures).append(
+                        MatchedMeasure(doc_measure, db_measure, subgoal=ms)
                     )
-                    for change in mm.statuses:
-                        if len(change.new_note) > NOTE_MAX_LENGTH:
-                            warnings.append(_long_note(change.year, doc_measure.text))
-                    (ms.measures if ms else mg.measures).append(mm)
-            # Measures under sub-goals the document no longer has are missing too.
+            # Measures under sub-goals the document no longer has are left over too.
             left_ids = {s.pk for s in left_subgoals}
-            for measure in db_measures:
-                if measure.subgoal_id in left_ids:
-                    miss("measure", doc_committee.name, measure)
+            goal_left += [m for m in db_measures if m.subgoal_id in left_ids]
+            # A measure the document has under another sub-goal of the same goal has moved:
+            # the same measure (its history and statuses kept), not a new one.
+            unmatched = [mm for mm in mg.all_measures() if mm.db is None]
+            moved, goal_left = match_by_text(
+                [mm.doc for mm in unmatched], goal_left, lambda m: m.text, lambda m: m.text
+            ) if unmatched and goal_left else ([], goal_left)  # fmt: skip
+            for mm, (_doc, db_measure) in zip(unmatched, moved, strict=False):
+                mm.db = db_measure
+            for measure in goal_left:
+                miss("measure", doc_committee.name, measure)
+            for mm in mg.all_measures():
+                mm.statuses = _status_changes(mm.doc, mm.db, doc.years)
+                for change in mm.statuses:
+                    if len(change.new_note) > NOTE_MAX_LENGTH:
+                        warnings.append(_long_note(change.year, mm.doc.text))
     # Committees of the plan that the document does not have: their goals are missing.
     for committee_id, committee_goals in goals_by_committee.items():
         if committee_id not in seen_committees:
@@ -556,8 +583,8 @@ class _Applier:
                 measurement=mm.doc.measurement, order=order,
             )  # fmt: skip
             self.counts["added"] += 1
-        elif mm.text_changed or mm.measurement_changed:
-            self.text(mm.db, text=mm.doc.text, measurement=mm.doc.measurement)
+        elif mm.text_changed or mm.measurement_changed or mm.moved:
+            self.text(mm.db, text=mm.doc.text, measurement=mm.doc.measurement, subgoal=subgoal)
         mm.db.goal, mm.db.subgoal = goal, subgoal
         for change in mm.statuses:
             self.status(mm.db, change)

@@ -292,3 +292,18 @@ def test_the_real_plans_size_imports_in_reasonable_time(real_plan, secretariat, 
             f"\nreal plan import: read {read - started:.2f}s, match {matched - read:.2f}s, "
             f"apply {applied - matched:.2f}s ({len(changes.statuses)} statuses)"
         )
+
+
+def test_a_measure_moved_to_another_subgoal_is_the_same_measure(real_plan, secretariat):
+    committees = plan_to_doc(real_plan)
+    goal = committees[0].goals[3]  # Barn og unge, goal 4: five sub-goals, one measure each
+    moving = goal.subgoals[1].measures.pop()
+    goal.subgoals[2].measures.append(moving)
+    measure = Measure.objects.get(text=moving.text)
+    changes, _ = _import(build_docx(committees), real_plan, secretariat)
+    assert changes.added == []
+    assert changes.missing == {}
+    assert [line.field for line in changes.changed] == ["Moved"]
+    measure.refresh_from_db()
+    assert measure.subgoal.text == goal.subgoals[2].text
+    assert Measure.objects.filter(text=moving.text).count() == 1
