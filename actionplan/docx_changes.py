@@ -469,6 +469,12 @@ def plan_docx_changes(doc: DocPlan, plan) -> PlanChanges:
             for goal in committee_goals:
                 miss("goal", goal.committee.name, goal)
     changes = PlanChanges(plan, doc, matched_committees, missing, missing_lines, warnings)
+    locked = plan.locked_years
+    for year in sorted({line.change.year for line in changes.statuses} & locked):
+        warnings.append(
+            _("%(year)s is locked (SSU has adopted it): its statuses here are corrections.")
+            % {"year": year}
+        )
     # The lines are read now: applying fills in what it creates, and the preview, the
     # digest and the command's summary must say what was to change.
     changes.added, changes.changed, changes.statuses  # noqa: B018

@@ -307,3 +307,13 @@ def test_a_measure_moved_to_another_subgoal_is_the_same_measure(real_plan, secre
     measure.refresh_from_db()
     assert measure.subgoal.text == goal.subgoals[2].text
     assert Measure.objects.filter(text=moving.text).count() == 1
+
+
+def test_statuses_in_a_locked_year_are_corrections_with_a_warning(real_plan, secretariat):
+    from tests.factories import make_revision_year
+
+    make_revision_year(real_plan, 2022, locked=True, by=secretariat)
+    changes, counts = _import(build_docx(_coloured(real_plan)), real_plan, secretariat)
+    assert any("2022 is locked" in warning for warning in changes.warnings)
+    assert MeasureStatus.objects.filter(year=2022).exclude(status="").exists()
+    assert counts["statuses"] == len(changes.statuses)
