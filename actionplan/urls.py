@@ -1,6 +1,13 @@
 from django.urls import include, path, re_path
 
-from . import cycle_views, plan_edit_views, revision_views, status_views, views
+from . import (
+    cycle_views,
+    docx_import_views,
+    plan_edit_views,
+    revision_views,
+    status_views,
+    views,
+)
 
 # A goal, sub-goal or measure: /plan/goals/3/…, /plan/subgoals/3/…, /plan/measures/3/…
 _ITEM = r"(?P<kind>goal|subgoal|measure)s/(?P<pk>[0-9]+)"
@@ -59,6 +66,9 @@ urlpatterns = [
     path("revision/", revision_views.revision_board, name="revision_board"),
     path("revision/open/", revision_views.revision_open, name="revision_open"),
     path("revision/<int:year>/lock/", revision_views.revision_lock, name="revision_lock"),
+    # The plan's Word document brought in by the secretariat: upload and preview, then apply.
+    path("revision/import/", docx_import_views.plan_import, name="plan_import"),
+    path("revision/import/apply/", docx_import_views.plan_import_apply, name="plan_import_apply"),
     path(
         "committees/<slug:slug>/editors/",
         revision_views.committee_editors,
