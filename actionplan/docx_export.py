@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.utils import translation
 
-from .exports import XLSX_STATUS_STYLE as STATUS_FILL_AND_INK
+from .exports import STATUS_FILL_AND_INK
 from .models import Committee, Goal, Measure, Plan, Status, SubGoal
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

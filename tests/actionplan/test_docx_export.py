@@ -25,7 +25,7 @@ from actionplan.docx_export import (
     plan_docx_bytes,
     status_words,
 )
-from actionplan.exports import XLSX_STATUS_STYLE
+from actionplan.exports import STATUS_FILL_AND_INK
 from actionplan.models import Status
 from tests.factories import (
     make_committee,
@@ -40,7 +40,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-FILL = {code: fill for code, (fill, _ink) in XLSX_STATUS_STYLE.items()}
+FILL = {code: fill for code, (fill, _ink) in STATUS_FILL_AND_INK.items()}
 
 
 @pytest.fixture
