@@ -145,6 +145,21 @@ def _repeat_as_header(row) -> None:
     trPr.insert_element_before(header, "w:tblCellSpacing", "w:jc", "w:hidden")
 
 
+def _keep_on_one_page(row) -> None:
+    """A row is not split across pages (w:cantSplit), so a year cell's colour never shows on a
+    page without its words; an office suite still splits a row taller than a page."""
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().insert_element_before(
+        OxmlElement("w:cantSplit"),
+        "w:trHeight",
+        "w:tblHeader",
+        "w:tblCellSpacing",
+        "w:jc",
+        "w:hidden",
+    )
+
+
 def _add_field(paragraph, instruction: str) -> None:
     """A Word field (PAGE, NUMPAGES) the office suite fills in when it lays out the pages."""
     from docx.oxml import OxmlElement
@@ -212,6 +227,7 @@ class _Writer:
     def _fonts(self) -> None:
         """Arial throughout (LibreOffice has a metric twin of it), not the theme's Calibri,
         which an office suite without it replaces by whatever it has."""
+        from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
         from docx.shared import Pt
 
@@ -222,6 +238,11 @@ class _Writer:
             for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
                 fonts.attrib.pop(qn(theme), None)
         self.doc.styles["Normal"].font.size = Pt(10)
+        # The text's language, for spelling and for screen readers (w:lang has no API).
+        rPr = self.doc.styles["Normal"].element.get_or_add_rPr()
+        lang = OxmlElement("w:lang")
+        lang.set(qn("w:val"), "nn-NO")
+        rPr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
 
     def _title(self) -> None:
         self.doc.add_paragraph(self.plan.title, style="Title")
@@ -282,6 +303,8 @@ class _Writer:
                 cell.width = width
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
 
+        for row in table.rows:
+            _keep_on_one_page(row)
         header = grid[0]
         _repeat_as_header(table.rows[0])
         for cell, text in zip(header, [*HEADER, *map(str, self.years)], strict=True):

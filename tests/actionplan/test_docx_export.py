@@ -106,6 +106,7 @@ def test_the_page_is_a4_landscape_with_title_motto_and_page_numbers(plan_data):
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == plan.title
     assert plan.motto in texts
+    assert 'w:val="nn-NO"' in document.styles["Normal"].element.xml  # the text's language
     footer_xml = section.footer._element.xml
     assert "PAGE" in footer_xml
     assert "NUMPAGES" in footer_xml
@@ -131,8 +132,9 @@ def test_the_header_is_the_documents_and_repeats_on_every_page(plan_data):
     header = table.rows[0]
     assert [c.text for c in header.cells] == [*HEADER, *map(str, plan.years)]
     assert header._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert all(row._tr.trPr is None or row._tr.trPr.find(qn("w:tblHeader")) is None
-               for row in table.rows[1:])  # fmt: skip
+    # No row breaks across pages: a year cell's colour is never on a page without its words.
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+    assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])
 
 
 def test_committee_goal_and_subgoal_cells_are_merged_down_their_rows(plan_data):
