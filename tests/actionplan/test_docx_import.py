@@ -317,3 +317,24 @@ def test_statuses_in_a_locked_year_are_corrections_with_a_warning(real_plan, sec
     assert any("2022 is locked" in warning for warning in changes.warnings)
     assert MeasureStatus.objects.filter(year=2022).exclude(status="").exists()
     assert counts["statuses"] == len(changes.statuses)
+
+
+def test_responsible_and_priority_groups_named_in_the_cell_are_imported(real_plan, secretariat):
+    from actionplan.models import PriorityGroup
+
+    committees = plan_to_doc(real_plan)
+    target = committees[2].goals[0].measures[0]  # Psykisk helsevern og rus: no groups yet
+    group = PriorityGroup.objects.get(slug="psykisk-rus")
+    target.priority_groups = [group.name]
+    target.responsible = "LMS"
+    changes, _ = _import(build_docx(committees), real_plan, secretariat)
+    assert sorted(line.field for line in changes.changed) == [
+        "Priority patient groups",
+        "Responsible",
+    ]
+    measure = Measure.objects.get(text=target.text)
+    assert list(measure.priority_groups.all()) == [group]
+    assert measure.responsible == "LMS"
+    # The text itself is untouched, and a second import changes nothing.
+    assert "Prioritert" not in measure.text
+    assert plan_docx_changes(read_plan_docx(build_docx(committees)), real_plan).is_empty
