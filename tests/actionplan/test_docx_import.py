@@ -338,3 +338,14 @@ def test_responsible_and_priority_groups_named_in_the_cell_are_imported(real_pla
     # The text itself is untouched, and a second import changes nothing.
     assert "Prioritert" not in measure.text
     assert plan_docx_changes(read_plan_docx(build_docx(committees)), real_plan).is_empty
+
+
+def test_export_then_import_is_a_no_op_for_the_real_plan_with_statuses(real_plan, secretariat):
+    """Runs once the export (branch docxexport, actionplan/docx_export.py) is merged."""
+    docx_export = pytest.importorskip("actionplan.docx_export")
+    _import(build_docx(_coloured(real_plan)), real_plan, secretariat)
+    exported = docx_export.plan_docx_bytes(real_plan)
+    changes = plan_docx_changes(read_plan_docx(exported), real_plan)
+    assert changes.is_empty, changes.summary()
+    assert changes.missing == {}
+    assert changes.doc.unknown_colours == []
