@@ -448,6 +448,7 @@ class _Columns:
     subgoal: int | None
     measure: int
     years: dict[int, int]  # column -> year
+    header_row: int = 0  # rows above it (a title row) are not plan rows
 
 
 def _header_columns(row) -> _Columns | None:
@@ -467,9 +468,10 @@ def _header_columns(row) -> _Columns | None:
 def find_plan_table(document):
     """The plan table and its columns; refused when the document has none."""
     for table in document.tables:
-        for row in table.rows[:3]:
+        for index, row in enumerate(table.rows[:3]):
             columns = _header_columns(row)
             if columns:
+                columns.header_row = index
                 return table, columns
     raise DocxImportError(
         _(
@@ -678,8 +680,9 @@ def read_plan_docx(data: bytes) -> DocPlan:
     start = next(i for i, t in enumerate(all_tables) if t._tbl is table._tbl)
     tables = [table] + [t for t in all_tables[start + 1 :] if _first_header(t)]
     number = 0
-    for part in tables:
-        for row in part.rows:
+    for i, part in enumerate(tables):
+        rows = part.rows
+        for row in rows[columns.header_row + 1 :] if i == 0 else rows:
             number += 1
             reader.row(number, row.cells)
     if not reader.committees:

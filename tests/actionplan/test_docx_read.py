@@ -315,3 +315,16 @@ def test_a_document_saved_again_by_an_office_suite_reads_the_same(tmp_path):
     assert plan.committees[0].goals[0].measures[0].text.split("\n")[1] == (
         "· Tydelig forventnings-avklaring"
     )
+
+
+def test_a_title_row_above_the_header_is_not_a_committee():
+    document = docx.Document(io.BytesIO(build_docx([BARN])))
+    table = document.tables[-1]
+    first = table.rows[0]
+    new_row = table.add_row()
+    first._tr.addprevious(new_row._tr)  # move the new (empty) row above the header
+    new_row.cells[0].text = "Felles handlingsplan – mål og tiltak"
+    out = io.BytesIO()
+    document.save(out)
+    plan = read_plan_docx(out.getvalue())
+    assert [c.name for c in plan.committees] == ["Barn og unge"]
