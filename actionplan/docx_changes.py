@@ -30,6 +30,7 @@ from .models import (
     Measure,
     MeasureStatus,
     Person,
+    PriorityGroup,
     SubGoal,
     status_label,
 )
@@ -80,6 +81,7 @@ class MatchedMeasure:
     db: Measure | None
     statuses: list[StatusChange] = field(default_factory=list)
     subgoal: "MatchedSubGoal | None" = None  # where the document has it (None: under the goal)
+    groups: list | None = None  # PriorityGroups the document names; None: it does not say
 
     @property
     def moved(self) -> bool:
@@ -97,6 +99,24 @@ class MatchedMeasure:
     def measurement_changed(self) -> bool:
         return self.db is not None and (
             normalise(self.db.measurement) != normalise(self.doc.measurement)
+        )
+
+    @property
+    def responsible_changed(self) -> bool:
+        """Only when the document names who is responsible (the real one does not)."""
+        return (
+            self.db is not None
+            and self.doc.responsible is not None
+            and normalise(self.db.responsible) != normalise(self.doc.responsible)
+        )
+
+    @property
+    def groups_changed(self) -> bool:
+        """Only when the document names the priority groups (an exported file does)."""
+        return (
+            self.db is not None
+            and self.groups is not None
+            and {g.pk for g in self.groups} != {g.pk for g in self.db.group_list}
         )
 
 
@@ -242,6 +262,26 @@ class PlanChanges:
                                 field=_("Moved"),
                             )
                         )
+                    if m.responsible_changed:
+                        lines.append(
+                            Line(
+                                "measure",
+                                c.doc.name,
+                                new=m.doc.responsible,
+                                old=m.db.responsible,
+                                field=_field_label("responsible"),
+                            )
+                        )
+                    if m.groups_changed:
+                        lines.append(
+                            Line(
+                                "measure",
+                                c.doc.name,
+                                new=_names(m.groups),
+                                old=_names(m.db.group_list),
+                                field=_field_label("priority_groups"),
+                            )
+                        )
                     if m.measurement_changed:
                         lines.append(
                             Line(
@@ -285,6 +325,15 @@ class PlanChanges:
             "statuses": len(self.statuses),
             "unknown_colours": len(self.doc.unknown_colours),
         }
+
+
+def _field_label(name: str) -> str:
+    label = str(Measure._meta.get_field(name).verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+def _names(groups) -> str:
+    return ", ".join(sorted(g.name for g in groups))
 
 
 # --- Matching -------------------------------------------------------------------------------
@@ -331,7 +380,8 @@ def _load_plan(plan):
     """The plan's active goals with sub-goals, measures and statuses: a fixed number of
     queries whatever the plan's size."""
     measures = Measure.objects.filter(retired=False).prefetch_related(
-        Prefetch("statuses", to_attr="status_list")
+        Prefetch("statuses", to_attr="status_list"),
+        Prefetch("priority_groups", to_attr="group_list"),
     )
     return list(
         Goal.objects.filter(plan=plan, retired=False)
@@ -342,6 +392,20 @@ def _load_plan(plan):
         )
         .order_by("committee__order", "committee_id", "order", "pk")
     )
+
+
+def _groups(doc: DocMeasure, groups_by_name, warnings) -> list:
+    groups = []
+    for name in doc.priority_groups:
+        group = groups_by_name.get(normalise(name))
+        if group is None:
+            warnings.append(
+                _("Unknown priority patient group %(name)s (row %(row)s) is left out.")
+                % {"name": name, "row": doc.row}
+            )
+        elif group not in groups:
+            groups.append(group)
+    return groups
 
 
 def _status_changes(doc: DocMeasure, db: Measure | None, years) -> list[StatusChange]:
@@ -388,6 +452,10 @@ def plan_docx_changes(doc: DocPlan, plan) -> PlanChanges:
     for committee in committees_in_db:
         by_key.setdefault(committee_key(committee.name), committee)
         by_key.setdefault(committee_key(committee.short_name), committee)
+    groups_by_name = {}
+    for group in PriorityGroup.objects.all():
+        groups_by_name[normalise(group.name)] = group
+        groups_by_name[normalise(group.slug)] = group
     goals_by_committee: dict[int, list[Goal]] = {}
     for goal in goals:
         goals_by_committee.setdefault(goal.committee_id, []).append(goal)
@@ -459,6 +527,8 @@ def plan_docx_changes(doc: DocPlan, plan) -> PlanChanges:
             for measure in goal_left:
                 miss("measure", doc_committee.name, measure)
             for mm in mg.all_measures():
+                if mm.doc.priority_groups is not None:
+                    mm.groups = _groups(mm.doc, groups_by_name, warnings)
                 mm.statuses = _status_changes(mm.doc, mm.db, doc.years)
                 for change in mm.statuses:
                     if len(change.new_note) > NOTE_MAX_LENGTH:
@@ -556,10 +626,15 @@ class _Applier:
             self.counts["changed"] += 1
         return mc.db
 
-    def text(self, obj, **fields) -> None:
+    def text(self, obj, priority_groups=None, **fields) -> None:
         for name, value in fields.items():
             setattr(obj, name, value)
-        obj.save_edit(by=self.by, expected_version=obj.version, reason=self.reason)
+        obj.save_edit(
+            by=self.by,
+            expected_version=obj.version,
+            reason=self.reason,
+            priority_groups=priority_groups,
+        )
         self.counts["changed"] += 1
 
     def goal(self, committee, mg: MatchedGoal, order: int) -> Goal:
@@ -586,11 +661,24 @@ class _Applier:
         if mm.db is None:
             mm.db = _create(
                 Measure, self.by, self.reason, goal=goal, subgoal=subgoal, text=mm.doc.text,
-                measurement=mm.doc.measurement, order=order,
+                measurement=mm.doc.measurement, responsible=mm.doc.responsible or "",
+                order=order,
             )  # fmt: skip
+            if mm.groups:
+                mm.db.priority_groups.set(mm.groups)
             self.counts["added"] += 1
-        elif mm.text_changed or mm.measurement_changed or mm.moved:
-            self.text(mm.db, text=mm.doc.text, measurement=mm.doc.measurement, subgoal=subgoal)
+        elif (
+            mm.text_changed
+            or mm.measurement_changed
+            or mm.moved
+            or mm.responsible_changed
+            or mm.groups_changed
+        ):
+            fields = {"text": mm.doc.text, "measurement": mm.doc.measurement, "subgoal": subgoal}
+            if mm.responsible_changed:
+                fields["responsible"] = mm.doc.responsible
+            groups = mm.groups if mm.groups_changed else None
+            self.text(mm.db, priority_groups=groups, **fields)
         mm.db.goal, mm.db.subgoal = goal, subgoal
         for change in mm.statuses:
             self.status(mm.db, change)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -58,6 +59,30 @@ def plan_import(request):
     return TemplateResponse(request, "actionplan/plan_import_preview.html", context)
 
 
+def _changed_since_preview(request, plan, kept, changes):
+    """The preview again, made on the plan as it is now, with a new token."""
+    error = _(
+        "The plan has been changed in the portal since the preview. Check the new preview "
+        "before applying."
+    )
+    token = keep_upload(
+        kept.data,
+        user=request.user,
+        file_name=kept.file_name,
+        plan_id=plan.pk,
+        digest=changes.digest(),
+    )
+    discard_upload(kept)
+    context = {
+        "plan": plan,
+        "changes": changes,
+        "token": token,
+        "file_name": kept.file_name,
+        "error": error,
+    }
+    return TemplateResponse(request, "actionplan/plan_import_preview.html", context, status=409)
+
+
 @login_required
 @require_POST
 def plan_import_apply(request):
@@ -73,34 +98,20 @@ def plan_import_apply(request):
         error = _("The current plan has changed since the preview. Upload the document again.")
         return _upload_page(request, plan, PlanDocxUploadForm(), error=error, status=400)
     try:
-        changes = plan_docx_changes(read_plan_docx(kept.data), plan)
+        doc = read_plan_docx(kept.data)
+        # One import at a time per plan: a second "apply" of the same preview waits, then
+        # finds the plan changed and shows the new preview instead of applying twice.
+        with transaction.atomic():
+            Plan.objects.select_for_update().filter(pk=plan.pk).first()
+            changes = plan_docx_changes(doc, plan)
+            if changes.digest() != kept.digest:
+                return _changed_since_preview(request, plan, kept, changes)
+            retire = [key for key in request.POST.getlist("retire") if key in changes.missing]
+            counts = plan_docx_apply(
+                changes, by=request.user, file_name=kept.file_name, retire_keys=retire
+            )
     except DocxImportError as refused:
         return _upload_page(request, plan, PlanDocxUploadForm(), error=refused.message, status=400)
-    if changes.digest() != kept.digest:
-        error = _(
-            "The plan has been changed in the portal since the preview. Check the new preview "
-            "before applying."
-        )
-        context = {
-            "plan": plan,
-            "changes": changes,
-            "token": keep_upload(
-                kept.data,
-                user=request.user,
-                file_name=kept.file_name,
-                plan_id=plan.pk,
-                digest=changes.digest(),
-            ),
-            "file_name": kept.file_name,
-            "error": error,
-        }
-        discard_upload(kept)
-        return TemplateResponse(request, "actionplan/plan_import_preview.html", context, status=409)
-    retire = [key for key in request.POST.getlist("retire") if key in changes.missing]
-    try:
-        counts = plan_docx_apply(
-            changes, by=request.user, file_name=kept.file_name, retire_keys=retire
-        )
     except VersionConflict:
         error = _("Someone saved a change while the import ran; nothing was saved. Try again.")
         return _upload_page(request, plan, PlanDocxUploadForm(), error=error, status=409)

@@ -74,6 +74,8 @@ class DocMeasure:
     measurement: str = ""
     years: dict[int, YearCell] = field(default_factory=dict)
     row: int = 0  # the table row (1 = first row under the header), for messages
+    responsible: str | None = None  # None: the document does not say
+    priority_groups: list[str] | None = None  # group names; None: the document does not say
 
 
 @dataclass
@@ -446,6 +448,7 @@ class _Columns:
     subgoal: int | None
     measure: int
     years: dict[int, int]  # column -> year
+    header_row: int = 0  # rows above it (a title row) are not plan rows
 
 
 def _header_columns(row) -> _Columns | None:
@@ -465,9 +468,10 @@ def _header_columns(row) -> _Columns | None:
 def find_plan_table(document):
     """The plan table and its columns; refused when the document has none."""
     for table in document.tables:
-        for row in table.rows[:3]:
+        for index, row in enumerate(table.rows[:3]):
             columns = _header_columns(row)
             if columns:
+                columns.header_row = index
                 return table, columns
     raise DocxImportError(
         _(
@@ -504,6 +508,19 @@ def parse_committee_cell(text: str) -> DocCommittee:
 
 
 _MEASUREMENT = re.compile(r"Måleverktøy\s*:\s*", re.IGNORECASE)
+# Parts of a measure cell after its text, each starting a line: who is responsible, and the
+# priority patient groups it is aimed at (as an exported file writes them).
+_CELL_PARTS = re.compile(
+    r"^(?P<label>Ansvarleg|Ansvarlig|Prioriterte? pasientgrupper?)\s*:\s*", re.MULTILINE
+)
+
+
+@dataclass
+class MeasureCell:
+    text: str
+    measurement: str = ""
+    responsible: str | None = None  # None: the cell does not say
+    priority_groups: list[str] | None = None  # names; None: the cell does not say
 
 
 def split_measurement(text: str) -> tuple[str, str]:
@@ -512,6 +529,21 @@ def split_measurement(text: str) -> tuple[str, str]:
     if not match:
         return text, ""
     return _clean(text[: match.start()]), _clean(text[match.end() :])
+
+
+def split_measure_cell(text: str) -> MeasureCell:
+    """The measure's text, its "Måleverktøy:" part, and "Ansvarleg:" and "Prioritert
+    pasientgruppe:" lines where the cell has them."""
+    text, measurement = split_measurement(text)
+    cell = MeasureCell(text, measurement)
+    parts = _CELL_PARTS.split(text)
+    cell.text = _clean(parts[0])
+    for label, value in zip(parts[1::2], parts[2::2], strict=True):
+        if label.lower().startswith("ansvar"):
+            cell.responsible = _clean(value)
+        else:
+            cell.priority_groups = [g.strip() for g in _clean(value).split(",") if g.strip()]
+    return cell
 
 
 def read_year_cell(cell, key: dict[str, str]) -> YearCell:
@@ -558,7 +590,8 @@ class _TableReader:
         self._subgoal(subgoal_cell, goal_changed)
         if self._same_cell("measure", measure_cell):
             return
-        text, measurement = split_measurement(_cell_text(measure_cell))
+        parts = split_measure_cell(_cell_text(measure_cell))
+        text, measurement = parts.text, parts.measurement
         if not text and not measurement:
             return
         if self.goal is None:
@@ -569,6 +602,7 @@ class _TableReader:
             return
         measure = DocMeasure(text=text or measurement, measurement=measurement if text else "")
         measure.row = number
+        measure.responsible, measure.priority_groups = parts.responsible, parts.priority_groups
         for column, year in c.years.items():
             measure.years[year] = read_year_cell(cells[column], self.key)
         (self.subgoal or self.goal).measures.append(measure)
@@ -646,8 +680,9 @@ def read_plan_docx(data: bytes) -> DocPlan:
     start = next(i for i, t in enumerate(all_tables) if t._tbl is table._tbl)
     tables = [table] + [t for t in all_tables[start + 1 :] if _first_header(t)]
     number = 0
-    for part in tables:
-        for row in part.rows:
+    for i, part in enumerate(tables):
+        rows = part.rows
+        for row in rows[columns.header_row + 1 :] if i == 0 else rows:
             number += 1
             reader.row(number, row.cells)
     if not reader.committees:

@@ -38,6 +38,8 @@ class M:
     text: str
     measurement: str = ""
     years: dict = field(default_factory=dict)
+    responsible: str = ""  # written as "Ansvarleg: …" when given
+    priority_groups: list = field(default_factory=list)  # "Prioritert pasientgruppe: a, b"
 
 
 @dataclass
@@ -178,6 +180,10 @@ def build_docx(
         if m is None:
             continue
         lines = m.text.split("\n")
+        if m.responsible:
+            lines.append(f"Ansvarleg: {m.responsible}")
+        if m.priority_groups:
+            lines.append("Prioritert pasientgruppe: " + ", ".join(m.priority_groups))
         if m.measurement:
             measurement = m.measurement.split("\n")
             lines += [f"Måleverktøy: {measurement[0]}", *measurement[1:]]

@@ -140,6 +140,30 @@ def _revision_lock(world, side):
     return reverse("actionplan:revision_lock", args=[2024]), {}
 
 
+def _plan_import_apply(world, side):
+    """A previewed import of the plan document that colours this side's measure for 2024."""
+    from django.contrib.auth import get_user_model
+
+    from actionplan.docx_changes import plan_docx_changes
+    from actionplan.docx_read import read_plan_docx
+    from actionplan.docx_uploads import keep_upload
+    from tests.actionplan.docx_builder import build_docx, plan_to_doc
+    from tests.factories import make_user
+
+    target = _side(world, side)["measure"]
+    committees = plan_to_doc(
+        world.plan, statuses=lambda m: {2024: ("done", "")} if m.pk == target.pk else {}
+    )
+    data = build_docx(committees, years=world.plan.years)
+    changes = plan_docx_changes(read_plan_docx(data), world.plan)
+    sara = get_user_model().objects.filter(username="sara").first()
+    sara = sara or make_user("sara", secretariat=True)
+    token = keep_upload(
+        data, user=sara, file_name="plan.docx", plan_id=world.plan.pk, digest=changes.digest()
+    )
+    return reverse("actionplan:plan_import_apply"), {"token": token}
+
+
 ENDPOINTS = [
     Endpoint("status_update", "editor", _status),
     Endpoint("report_year", "editor", _report),
@@ -162,4 +186,5 @@ ENDPOINTS = [
     Endpoint("committee_person_link", "secretariat", _link_leader),
     Endpoint("revision_open", "secretariat", _revision_open),
     Endpoint("revision_lock", "secretariat", _revision_lock),
+    Endpoint("plan_import_apply", "secretariat", _plan_import_apply),
 ]

@@ -317,3 +317,35 @@ def test_statuses_in_a_locked_year_are_corrections_with_a_warning(real_plan, sec
     assert any("2022 is locked" in warning for warning in changes.warnings)
     assert MeasureStatus.objects.filter(year=2022).exclude(status="").exists()
     assert counts["statuses"] == len(changes.statuses)
+
+
+def test_responsible_and_priority_groups_named_in_the_cell_are_imported(real_plan, secretariat):
+    from actionplan.models import PriorityGroup
+
+    committees = plan_to_doc(real_plan)
+    target = committees[2].goals[0].measures[0]  # Psykisk helsevern og rus: no groups yet
+    group = PriorityGroup.objects.get(slug="psykisk-rus")
+    target.priority_groups = [group.name]
+    target.responsible = "LMS"
+    changes, _ = _import(build_docx(committees), real_plan, secretariat)
+    assert sorted(line.field for line in changes.changed) == [
+        "Priority patient groups",
+        "Responsible",
+    ]
+    measure = Measure.objects.get(text=target.text)
+    assert list(measure.priority_groups.all()) == [group]
+    assert measure.responsible == "LMS"
+    # The text itself is untouched, and a second import changes nothing.
+    assert "Prioritert" not in measure.text
+    assert plan_docx_changes(read_plan_docx(build_docx(committees)), real_plan).is_empty
+
+
+def test_export_then_import_is_a_no_op_for_the_real_plan_with_statuses(real_plan, secretariat):
+    """Runs once the export (branch docxexport, actionplan/docx_export.py) is merged."""
+    docx_export = pytest.importorskip("actionplan.docx_export")
+    _import(build_docx(_coloured(real_plan)), real_plan, secretariat)
+    exported = docx_export.plan_docx_bytes(real_plan)
+    changes = plan_docx_changes(read_plan_docx(exported), real_plan)
+    assert changes.is_empty, changes.summary()
+    assert changes.missing == {}
+    assert changes.doc.unknown_colours == []

@@ -283,3 +283,48 @@ def test_a_measure_without_a_main_goal_is_reported():
     orphan = C("X", goals=[G("", measures=[M("Tiltak utan mål")])])
     plan = read_plan_docx(build_docx([orphan, BARN]))
     assert any("Tiltak utan mål" in warning for warning in plan.warnings)
+
+
+@pytest.mark.libreoffice
+def test_a_document_saved_again_by_an_office_suite_reads_the_same(tmp_path):
+    """LibreOffice writes merges, shading and lists its own way: the reading must not change."""
+    import shutil
+    import subprocess
+
+    source = tmp_path / "plan.docx"
+    source.write_bytes(build_docx([BARN, KUNNSKAP], bullets="list"))
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    subprocess.run(  # noqa: S603 - our own arguments
+        [
+            office,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(tmp_path / "out"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    plan = read_plan_docx((tmp_path / "out" / "plan.docx").read_bytes())
+    assert _statuses(plan) == EXPECTED_STATUSES
+    assert [c.name for c in plan.committees] == [BARN.name, KUNNSKAP.name]
+    assert plan.committees[0].goals[0].measures[0].text.split("\n")[1] == (
+        "· Tydelig forventnings-avklaring"
+    )
+
+
+def test_a_title_row_above_the_header_is_not_a_committee():
+    document = docx.Document(io.BytesIO(build_docx([BARN])))
+    table = document.tables[-1]
+    first = table.rows[0]
+    new_row = table.add_row()
+    first._tr.addprevious(new_row._tr)  # move the new (empty) row above the header
+    new_row.cells[0].text = "Felles handlingsplan – mål og tiltak"
+    out = io.BytesIO()
+    document.save(out)
+    plan = read_plan_docx(out.getvalue())
+    assert [c.name for c in plan.committees] == ["Barn og unge"]
