@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from actionplan.docx_changes import plan_docx_changes
-from actionplan.docx_export import PRIORITY_LABEL, RESPONSIBLE_LABEL, plan_docx_bytes
+from actionplan.docx_export import plan_docx_bytes
 from actionplan.docx_read import read_plan_docx
 from actionplan.models import Committee, Measure, MeasureStatus, Plan, Status
 
@@ -38,32 +38,6 @@ def _changes(plan, committee=None):
     return plan_docx_changes(read_plan_docx(plan_docx_bytes(plan, committee)), plan)
 
 
-def _without_export_lines(text: str) -> str:
-    """The measure text without the export's "Ansvarleg:" and "Prioritert pasientgruppe:"
-    lines (which the import does not read yet)."""
-    labels = (f"{RESPONSIBLE_LABEL}:", f"{PRIORITY_LABEL}:")
-    return "\n".join(line for line in text.split("\n") if not line.startswith(labels))
-
-
-def test_export_then_import_keeps_structure_people_statuses_notes_and_measurement(
-    real_plan_with_statuses,
-):
-    plan = real_plan_with_statuses
-    changes = _changes(plan)
-    assert changes.added == []
-    assert changes.statuses == []  # every status and note read back as it was
-    assert changes.missing == {}
-    assert changes.doc.unknown_colours == []
-    assert changes.warnings == []
-    # What is left: the measures with a responsible or priority groups, whose export lines
-    # the import takes as part of the text (see the xfail below).
-    left = [(line.kind, line.field, line.old, _without_export_lines(line.new))
-            for line in changes.changed]  # fmt: skip
-    assert left == [("measure", "", line.old, line.old) for line in changes.changed]
-    marked = Measure.objects.active().in_plan(plan).filter(priority_groups__isnull=False)
-    assert len(changes.changed) == marked.distinct().count() + 1  # + one with a responsible
-
-
 def test_one_committee_exported_and_imported_changes_nothing_in_it(real_plan_with_statuses):
     plan = real_plan_with_statuses
     committee = Committee.objects.get(slug="rehabilitering")
@@ -75,12 +49,6 @@ def test_one_committee_exported_and_imported_changes_nothing_in_it(real_plan_wit
     assert [c.doc.name for c in changes.committees] == [committee.name]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the import does not yet read the export's 'Ansvarleg:' and 'Prioritert "
-    "pasientgruppe:' lines of a measure cell (actionplan.docx_export RESPONSIBLE_LABEL, "
-    "PRIORITY_LABEL); once it does, remove this mark",
-)
 def test_exporting_and_importing_the_real_plan_changes_nothing(real_plan_with_statuses):
     plan = real_plan_with_statuses
     assert MeasureStatus.objects.exclude(status="").count() > 400
@@ -90,4 +58,12 @@ def test_exporting_and_importing_the_real_plan_changes_nothing(real_plan_with_st
     assert [(s.measure, vars(s.change)) for s in changes.statuses] == []
     assert changes.missing == {}
     assert changes.doc.unknown_colours == []
+    assert changes.warnings == []
     assert changes.is_empty
+    # The measures' responsible and priority groups came back from their lines too.
+    measures = Measure.objects.active().in_plan(plan).prefetch_related("priority_groups")
+    read = {m.text: m for m in changes.doc.measures()}
+    for measure in measures:
+        assert (read[measure.text].responsible or "") == measure.responsible
+        groups = sorted(group.name for group in measure.priority_groups.all())
+        assert sorted(read[measure.text].priority_groups or []) == groups
