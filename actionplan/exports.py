@@ -10,9 +10,10 @@ from helsefellesskap.exports import set_download_name
 
 from .models import Status
 
-# The plan's colour code for spreadsheet cells (as the charts draw it): fill and font colour,
-# with enough contrast between them (WCAG AA).
-XLSX_STATUS_STYLE = {
+# The plan's colour code for spreadsheet and Word cells (as the charts draw it): fill and font
+# colour, with enough contrast between them (WCAG AA). The Word export's colour key and year
+# cells share these fills, which is how its import tells the statuses apart.
+STATUS_FILL_AND_INK = {
     Status.NOT_DONE: ("C62828", "FFFFFF"),
     Status.IN_PROGRESS: ("F2C94C", "1A1A1A"),
     Status.DONE: ("2E7D32", "FFFFFF"),
@@ -31,7 +32,7 @@ def xlsx_bytes(rows: Iterable[Iterable], *, sheet_title: str) -> bytes:
             PatternFill("solid", start_color=fill, end_color=fill),
             Font(color=ink, bold=True),
         )
-        for value, (fill, ink) in XLSX_STATUS_STYLE.items()
+        for value, (fill, ink) in STATUS_FILL_AND_INK.items()
     }
     workbook = Workbook()
     sheet = workbook.active

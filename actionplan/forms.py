@@ -279,3 +279,28 @@ class RestoreVersionForm(forms.Form):
 
     history_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
     version = VersionField()
+
+
+class PlanDocxUploadForm(forms.Form):
+    """The plan document to import; its size is checked before it is read."""
+
+    document = forms.FileField(
+        label=_("The plan document (.docx)"),
+        help_text=_("Word document in the plan's layout: one table with the year columns."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".docx,application/vnd.openxmlformats-officedocument."
+                "wordprocessingml.document"
+            }
+        ),
+    )
+
+    def clean_document(self):
+        from .docx_read import max_upload_bytes
+
+        document = self.cleaned_data["document"]
+        if document.size > max_upload_bytes():
+            raise forms.ValidationError(
+                _("The file is larger than %(max)s MB.") % {"max": max_upload_bytes() // 2**20}
+            )
+        return document

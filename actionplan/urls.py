@@ -1,6 +1,13 @@
 from django.urls import include, path, re_path
 
-from . import cycle_views, plan_edit_views, revision_views, status_views, views
+from . import (
+    cycle_views,
+    docx_import_views,
+    plan_edit_views,
+    revision_views,
+    status_views,
+    views,
+)
 
 # A goal, sub-goal or measure: /plan/goals/3/…, /plan/subgoals/3/…, /plan/measures/3/…
 _ITEM = r"(?P<kind>goal|subgoal|measure)s/(?P<pk>[0-9]+)"
@@ -15,6 +22,9 @@ urlpatterns = [
     path("table/", views.plan_table, name="table"),
     path("table.csv", views.PlanTableView.as_view(), {"export": "csv"}, name="table_csv"),
     path("table.xlsx", views.PlanTableView.as_view(), {"export": "xlsx"}, name="table_xlsx"),
+    # The plan as a Word document in its own layout, whole or one committee's part.
+    path("plan.docx", views.plan_docx, name="plan_docx"),
+    path("committees/<slug:slug>/plan.docx", views.plan_docx, name="committee_docx"),
     # One measure.
     path("measures/<int:pk>/", views.measure_detail, name="measure"),
     # The yearly cycle: the revision deadline, a person's reminders, the next plan period.
@@ -57,6 +67,9 @@ urlpatterns = [
     path("revision/open/", revision_views.revision_open, name="revision_open"),
     path("revision/<int:year>/lock/", revision_views.revision_lock, name="revision_lock"),
     path("revision/<int:year>/unlock/", revision_views.revision_unlock, name="revision_unlock"),
+    # The plan's Word document brought in by the secretariat: upload and preview, then apply.
+    path("revision/import/", docx_import_views.plan_import, name="plan_import"),
+    path("revision/import/apply/", docx_import_views.plan_import_apply, name="plan_import_apply"),
     path(
         "committees/<slug:slug>/editors/",
         revision_views.committee_editors,

@@ -1,7 +1,7 @@
 """Public pages of the action plan: overview, committee, plan table, measure. No login."""
 
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -9,16 +9,18 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from helsefellesskap.exports import csv_response
+from helsefellesskap.exports import csv_response, set_download_name
 from helsefellesskap.page_cache import anonymous_page_cache
 from helsefellesskap.roles import can_correct_locked_year, can_edit_committee
 from meetings.models import ActionPoint
 
 from .caching import cached_fragment, cached_value, plan_page_state
 from .charts import status_bar_svg, status_years_svg
+from .docx_export import DOCX_CONTENT_TYPE, plan_docx_bytes, plan_docx_filename
 from .exports import xlsx_response
 from .filters import MeasureFilter
 from .models import Committee, Goal, Measure, Plan, StatusCounts
@@ -204,6 +206,17 @@ def _filled_columns(measures) -> dict[str, bool]:
         name: any(getattr(measure, name) for measure in measures)
         for name in ("responsible", "measurement", "notes")
     }
+
+
+@require_safe
+def plan_docx(request, slug=None):
+    """The plan (or, with a slug, one committee's part) as a Word document in the layout of
+    the plan's own document; public like the table's CSV and XLSX (?plan= for an earlier plan)."""
+    plan = plan_from_request(request)
+    committee = get_object_or_404(Committee, slug=slug) if slug else None
+    response = HttpResponse(plan_docx_bytes(plan, committee), content_type=DOCX_CONTENT_TYPE)
+    set_download_name(response, plan_docx_filename(plan, committee))
+    return response
 
 
 class PlanTableView(SingleTableMixin, FilterView):

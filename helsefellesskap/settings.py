@@ -271,6 +271,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # core) and each part is kept here, under a hash of its HTML, to be reused while it is unchanged.
 PDF_RENDER_WORKERS = int(os.environ.get("PDF_RENDER_WORKERS", "0")) or None
 PDF_PART_CACHE_DIR = Path(os.environ.get("PDF_PART_CACHE_DIR", MEDIA_ROOT / "pdf-parts"))
+# A plan document (.docx) uploaded for import waits here, under a random name, between its
+# preview and "apply"; never served (outside MEDIA_ROOT). The import reads at most this much.
+PLAN_IMPORT_DIR = Path(os.environ.get("PLAN_IMPORT_DIR", BASE_DIR / "private" / "plan-imports"))
+PLAN_DOCX_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -99,9 +99,11 @@ def _compile_stale_translations():
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """Uploaded and generated files (and the PDF parts' cache) go to a per-test folder."""
+    """Uploaded and generated files (the PDF parts' cache, plan documents waiting for their
+    import) go to a per-test folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PDF_PART_CACHE_DIR = tmp_path / "media" / "pdf-parts"
+    settings.PLAN_IMPORT_DIR = tmp_path / "plan-imports"
 
 
 @pytest.fixture

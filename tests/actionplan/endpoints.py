@@ -146,6 +146,30 @@ def _revision_unlock(world, side):
     return reverse("actionplan:revision_unlock", args=[2024]), {"reason": "SSU bad om retting"}
 
 
+def _plan_import_apply(world, side):
+    """A previewed import of the plan document that colours this side's measure for 2024."""
+    from django.contrib.auth import get_user_model
+
+    from actionplan.docx_changes import plan_docx_changes
+    from actionplan.docx_read import read_plan_docx
+    from actionplan.docx_uploads import keep_upload
+    from tests.actionplan.docx_builder import build_docx, plan_to_doc
+    from tests.factories import make_user
+
+    target = _side(world, side)["measure"]
+    committees = plan_to_doc(
+        world.plan, statuses=lambda m: {2024: ("done", "")} if m.pk == target.pk else {}
+    )
+    data = build_docx(committees, years=world.plan.years)
+    changes = plan_docx_changes(read_plan_docx(data), world.plan)
+    sara = get_user_model().objects.filter(username="sara").first()
+    sara = sara or make_user("sara", secretariat=True)
+    token = keep_upload(
+        data, user=sara, file_name="plan.docx", plan_id=world.plan.pk, digest=changes.digest()
+    )
+    return reverse("actionplan:plan_import_apply"), {"token": token}
+
+
 ENDPOINTS = [
     Endpoint("status_update", "editor", _status),
     Endpoint("report_year", "editor", _report),
@@ -169,4 +193,5 @@ ENDPOINTS = [
     Endpoint("revision_open", "secretariat", _revision_open),
     Endpoint("revision_lock", "secretariat", _revision_lock),
     Endpoint("revision_unlock", "secretariat", _revision_unlock),
+    Endpoint("plan_import_apply", "secretariat", _plan_import_apply),
 ]

@@ -147,6 +147,17 @@ BODIES_NAMING_OBJECTS = {
 }
 
 
+def _plan_document(o, world):
+    """The plan as a Word document in its own layout, with this side's measure done in 2024."""
+    from tests.actionplan.docx_builder import build_docx, plan_to_doc
+
+    committees = plan_to_doc(
+        world.plan, statuses=lambda m: {2024: ("done", "")} if m.pk == o.measure.pk else {}
+    )
+    data = build_docx(committees, years=world.plan.years)
+    return {"document": ContentFile(data, name="plan.docx")}
+
+
 def _upload(o, world):
     return {"title": "Vedlegg", "file": ContentFile(PDF, name="vedlegg.pdf")}
 
@@ -185,6 +196,18 @@ MATRIX = {
     "actionplan:table": Row(at("actionplan:table"), EVERYONE, ALL_405),
     "actionplan:table_csv": Row(at("actionplan:table_csv"), EVERYONE, ALL_405),
     "actionplan:table_xlsx": Row(at("actionplan:table_xlsx"), EVERYONE, ALL_405),
+    "actionplan:plan_docx": Row(at("actionplan:plan_docx"), EVERYONE, ALL_405),
+    "actionplan:committee_docx": Row(
+        at("actionplan:committee_docx", "committee.slug"), EVERYONE, ALL_405
+    ),
+    # The plan document: uploading shows a preview and saves nothing; applying writes.
+    "actionplan:plan_import": Row(
+        with_body(at("actionplan:plan_import"), _plan_document),
+        SECRETARIAT,
+        SECRETARIAT,
+        writes=False,
+    ),
+    "actionplan:plan_import_apply": Row(ENDPOINT["plan_import_apply"], POST_ONLY, SECRETARIAT),
     "actionplan:measure": Row(at("actionplan:measure", "measure.pk"), EVERYONE, EVERYONE),
     "actionplan:status_cell": Row(
         at("actionplan:status_cell", "measure.pk", 2024), EVERYONE, ALL_405
