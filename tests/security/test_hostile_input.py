@@ -105,7 +105,9 @@ PAGES = sorted(
 # Pages of the matrix that answer with something else than an HTML page: files, feeds and
 # redirects (read back in the tests below, or holding no typed text).
 NOT_HTML_PAGES = {
+    "actionplan:committee_docx",
     "actionplan:dashboard",  # the secretariat is sent on to the revision board
+    "actionplan:plan_docx",
     "actionplan:report_download",
     "actionplan:table_csv",
     "actionplan:table_xlsx",
@@ -183,6 +185,31 @@ class TestStoredScripts:
         assert "klikk" in html
         assert "<script" not in html.lower()
         assert "javascript:" not in html.lower()
+
+    # --- The Word document: the payload is a cell's text, never markup or a field.
+
+    @pytest.mark.parametrize("name", ["actionplan:plan_docx", "actionplan:committee_docx"])
+    def test_the_word_document_carries_the_payload_as_text(self, name, poisoned, db):
+        import zipfile
+
+        from docx import Document
+
+        url, _ = MATRIX[name].request(poisoned, "b")
+        data = clients(poisoned)["anonymous"].get(url).content
+        cells = [
+            cell.text
+            for table in Document(io.BytesIO(data)).tables
+            for row in table.rows
+            for cell in row.cells
+        ]
+        assert any(SCRIPT in text for text in cells), url
+        body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+        assert "<script>" not in body  # escaped in the XML, as text
+        # No field but the page numbers: a typed "{ INCLUDEPICTURE … }" stays text.
+        fields = re.findall(r"<w:instrText[^>]*>([^<]*)<", body) + re.findall(
+            r'w:fldSimple w:instr="([^"]*)"', body
+        )
+        assert {field.split()[0] for field in fields if field.strip()} <= {"PAGE", "NUMPAGES"}
 
     # --- Feeds: the payload is a value, never a line of its own.
 
