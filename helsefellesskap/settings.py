@@ -92,7 +92,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): has the user given a second factor in this session?
-    "django_otp.middleware.OTPMiddleware",
+    # (django-otp's OTPMiddleware, the device checked in the query that loads the user)
+    "helsefellesskap.otp_session.PortalOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
