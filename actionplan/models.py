@@ -192,11 +192,8 @@ class Plan(models.Model):
         if revisions is None and "open_revision_year" in self.__dict__:
             open_year = self.open_revision_year  # read with the plan (with_open_revision_year)
         elif revisions is None:
-            open_year = (
-                self.revision_years.filter(locked_at__isnull=True)
-                .order_by("-year")
-                .values_list("year", flat=True)
-                .first()
+            open_year = max(
+                (year for year, locked in self.revision_states if not locked), default=None
             )
         else:
             open_year = max((r.year for r in revisions if r.locked_at is None), default=None)
@@ -206,11 +203,23 @@ class Plan(models.Model):
         return max(self.years[0], min(year, self.years[-1]))
 
     @cached_property
+    def revision_states(self) -> list[tuple[int, bool]]:
+        """(year, locked) of every revision year, read in one query once per plan object: the
+        open year and the locked years a page needs both come from it."""
+        return [
+            (year, locked_at is not None)
+            for year, locked_at in self.revision_years.values_list("year", "locked_at")
+        ]
+
+    def forget_revision_states(self) -> None:
+        """After opening or locking a revision year: read the states again when next asked."""
+        self.__dict__.pop("revision_states", None)
+        self.__dict__.pop("locked_years", None)
+
+    @cached_property
     def locked_years(self) -> set[int]:
         """Years whose revision is locked, read once per plan object (for pages with many cells)."""
-        return set(
-            self.revision_years.filter(locked_at__isnull=False).values_list("year", flat=True)
-        )
+        return {year for year, locked in self.revision_states if locked}
 
     def is_year_locked(self, year: int) -> bool:
         """Has SSU adopted this year's revision (so its statuses are read-only for editors)?"""
@@ -222,7 +231,9 @@ class Plan(models.Model):
             raise ValidationError({"year": _("The year must be one of the plan's years.")})
         if self.revision_years.filter(year=year).exists():
             raise ValidationError({"year": _("A revision for this year is already open.")})
-        return self.revision_years.create(year=year, deadline=deadline, opened_by=by)
+        revision = self.revision_years.create(year=year, deadline=deadline, opened_by=by)
+        self.forget_revision_states()
+        return revision
 
 
 class CommitteeQuerySet(models.QuerySet):
@@ -785,6 +796,8 @@ class RevisionYear(models.Model):
             self.locked_by = by
             self._history_user = by
             self.save(update_fields=["locked_at", "locked_by"])
+            if "plan" in self._state.fields_cache:
+                self.plan.forget_revision_states()
 
     def unlock(self, *, by, reason: str) -> None:
         """Open a locked year again (the secretariat, for a correction SSU asked for).

@@ -90,7 +90,7 @@ def _session_for(user) -> str:
     from django.test import Client
 
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="helsefellesskap.auth_backend.PortalModelBackend")
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
