@@ -1,0 +1,22 @@
+"""A guideline whose text lives in another document says so and offers no empty PDF."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_guideline
+
+
+@pytest.mark.nynorsk
+def test_the_library_says_the_full_text_is_held_elsewhere(client, db):
+    make_guideline("LTMV", full_text_elsewhere=True)
+    make_guideline("Covid-kapittel", full_text_elsewhere=False)
+    html = client.get(reverse("guidelines:library")).content
+    assert html.decode().count("Fullteksten ligg andre stader") == 1
+
+
+def test_no_pdf_is_offered_when_the_full_text_is_held_elsewhere(client, db):
+    elsewhere = make_guideline("LTMV", full_text_elsewhere=True)
+    here = make_guideline("Covid-kapittel")
+    pdf_link = lambda g: reverse("guidelines:pdf", args=[g.slug])  # noqa: E731
+    assert pdf_link(elsewhere) not in client.get(elsewhere.get_absolute_url()).content.decode()
+    assert pdf_link(here) in client.get(here.get_absolute_url()).content.decode()
