@@ -20,3 +20,14 @@ def test_no_pdf_is_offered_when_the_full_text_is_held_elsewhere(client, db):
     pdf_link = lambda g: reverse("guidelines:pdf", args=[g.slug])  # noqa: E731
     assert pdf_link(elsewhere) not in client.get(elsewhere.get_absolute_url()).content.decode()
     assert pdf_link(here) in client.get(here.get_absolute_url()).content.decode()
+
+
+@pytest.mark.nynorsk
+def test_an_old_guideline_without_review_date_is_not_shown_as_current_without_warning(client, db):
+    import datetime
+
+    covid = make_guideline("Covid-kapittel", last_updated_on=datetime.date(2020, 4, 28))
+    make_guideline("Ny", last_updated_on=datetime.date.today())
+    assert "Ikkje gjennomgått på lenge" in client.get(covid.get_absolute_url()).content.decode()
+    html = client.get(reverse("guidelines:library")).content.decode()
+    assert html.count("Ikkje gjennomgått på lenge") == 1
