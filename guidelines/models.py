@@ -38,6 +38,12 @@ class GuidelineQuerySet(models.QuerySet):
         """Guidelines currently in force (for the annual report: with `last_updated_on`)."""
         return self.filter(status=GuidelineStatus.IN_FORCE)
 
+    def source_missing(self):
+        """Guidelines in use whose text lives elsewhere but has no source address yet."""
+        return self.exclude(status=GuidelineStatus.WITHDRAWN).filter(
+            full_text_elsewhere=True, source_url=""
+        )
+
     def review_due(self, today=None):
         """Guidelines not withdrawn whose next review date has passed."""
         today = today or timezone.localdate()

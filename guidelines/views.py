@@ -206,7 +206,15 @@ def review_due(request):
         .select_related("committee")
         .order_by("next_review_on", "title")
     )
-    return render(request, "guidelines/review_due.html", {"guidelines": due})
+    no_source = (
+        Guideline.objects.source_missing()
+        .owned_by_editor(request.user)
+        .select_related("committee")
+        .order_by("title")
+    )
+    return render(
+        request, "guidelines/review_due.html", {"guidelines": due, "no_source": no_source}
+    )
 
 
 @login_required

@@ -31,3 +31,14 @@ def test_an_old_guideline_without_review_date_is_not_shown_as_current_without_wa
     assert "Ikkje gjennomgått på lenge" in client.get(covid.get_absolute_url()).content.decode()
     html = client.get(reverse("guidelines:library")).content.decode()
     assert html.count("Ikkje gjennomgått på lenge") == 1
+
+
+@pytest.mark.nynorsk
+def test_the_review_page_reminds_of_empty_source_addresses(client, secretariat, db):
+    make_guideline("Utan adresse", full_text_elsewhere=True)
+    make_guideline("Med adresse", full_text_elsewhere=True, source_url="https://example.org/kjelde")
+    client.force_login(secretariat)
+    html = client.get(reverse("guidelines:review_due")).content.decode()
+    missing = html.split("Kjeldeadressa manglar", 1)[1]
+    assert "Utan adresse" in missing
+    assert "Med adresse" not in missing
