@@ -94,6 +94,8 @@ def detail(request, slug):
 def pdf(request, slug):
     """The guideline as a PDF, rendered on request (one guideline renders in about a second)."""
     guideline = _get_guideline(slug)
+    if guideline.full_text_elsewhere:  # no empty PDF: the page names the source document
+        return redirect(guideline)
     html = render_to_string(
         "guidelines/pdf.html",
         {

@@ -42,3 +42,10 @@ def test_the_review_page_reminds_of_empty_source_addresses(client, secretariat, 
     missing = html.split("Kjeldeadressa manglar", 1)[1]
     assert "Utan adresse" in missing
     assert "Med adresse" not in missing
+
+
+def test_the_pdf_address_of_a_guideline_held_elsewhere_leads_to_its_page(client, db):
+    elsewhere = make_guideline("LTMV", full_text_elsewhere=True)
+    response = client.get(reverse("guidelines:pdf", args=[elsewhere.slug]))
+    assert response.status_code == 302
+    assert response.url == elsewhere.get_absolute_url()
