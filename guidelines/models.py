@@ -16,6 +16,8 @@ from .markdown import render_markdown
 
 # Slugs that would collide with the fixed paths under /guidelines/.
 RESERVED_SLUGS = {"new", "review-due"}
+# A guideline with no review date whose last update is older than this gets a warning.
+UNREVIEWED_AFTER_YEARS = 3
 # slugify() would drop these letters; readable addresses keep them as their usual spellings.
 NORWEGIAN_LETTERS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "å": "a", "Å": "A"})
 
@@ -35,6 +37,12 @@ class GuidelineQuerySet(models.QuerySet):
     def in_force(self):
         """Guidelines currently in force (for the annual report: with `last_updated_on`)."""
         return self.filter(status=GuidelineStatus.IN_FORCE)
+
+    def source_missing(self):
+        """Guidelines in use whose text lives elsewhere but has no source address yet."""
+        return self.exclude(status=GuidelineStatus.WITHDRAWN).filter(
+            full_text_elsewhere=True, source_url=""
+        )
 
     def review_due(self, today=None):
         """Guidelines not withdrawn whose next review date has passed."""
@@ -173,6 +181,15 @@ class Guideline(models.Model):
             and self.next_review_on is not None
             and self.next_review_on < timezone.localdate()
         )
+
+    @property
+    def is_long_unreviewed(self) -> bool:
+        """In use, no review date, last updated over UNREVIEWED_AFTER_YEARS ago."""
+        if self.is_withdrawn or self.next_review_on or not self.last_updated_on:
+            return False
+        today = timezone.localdate()
+        limit = today.replace(year=today.year - UNREVIEWED_AFTER_YEARS, day=min(today.day, 28))
+        return self.last_updated_on < limit
 
     @transaction.atomic
     def publish_version(self, *, title, summary, body, change_note, by, last_updated_on=None):

@@ -94,6 +94,8 @@ def detail(request, slug):
 def pdf(request, slug):
     """The guideline as a PDF, rendered on request (one guideline renders in about a second)."""
     guideline = _get_guideline(slug)
+    if guideline.full_text_elsewhere:  # no empty PDF: the page names the source document
+        return redirect(guideline)
     html = render_to_string(
         "guidelines/pdf.html",
         {
@@ -206,7 +208,15 @@ def review_due(request):
         .select_related("committee")
         .order_by("next_review_on", "title")
     )
-    return render(request, "guidelines/review_due.html", {"guidelines": due})
+    no_source = (
+        Guideline.objects.source_missing()
+        .owned_by_editor(request.user)
+        .select_related("committee")
+        .order_by("title")
+    )
+    return render(
+        request, "guidelines/review_due.html", {"guidelines": due, "no_source": no_source}
+    )
 
 
 @login_required
