@@ -6,10 +6,11 @@ itself (not on the URL or a hidden field) is never forgotten.
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from helsefellesskap.roles import require_committee_editor, require_secretariat
 
-from .models import Committee, Goal, Measure, SubGoal
+from .models import Committee, Goal, Measure, Plan, SubGoal
 
 #: The plan items an editor can move, retire and restore, by the name used in URLs.
 PLAN_ITEM_MODELS = {"goal": Goal, "subgoal": SubGoal, "measure": Measure}
@@ -58,3 +59,11 @@ def get_plan_item_for_editor(request, kind, pk):
     if kind not in getters:
         raise Http404
     return getters[kind](request, pk)
+
+
+def current_plan_or_404():
+    """The current plan, or 404 on a portal where no plan has been loaded yet."""
+    plan = Plan.objects.current()
+    if plan is None:
+        raise Http404(_("No plan has been loaded yet."))
+    return plan

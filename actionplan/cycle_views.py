@@ -12,23 +12,17 @@ from django.utils.translation import gettext_lazy
 from helsefellesskap.roles import require_secretariat
 
 from . import services
+from .access import current_plan_or_404
 from .cycle_forms import DeadlineForm, NextPlanForm
-from .models import Plan, RevisionYear, SentReminder
+from .models import RevisionYear, SentReminder
 from .next_plan import next_plan_preview
-
-
-def _current_plan_or_404():
-    plan = Plan.objects.current()
-    if plan is None:
-        raise Http404(_("No plan has been loaded yet."))
-    return plan
 
 
 @login_required
 def revision_deadline(request):
     """Secretariat: set the deadline of the current plan's open revision year."""
     require_secretariat(request.user)
-    plan = _current_plan_or_404()
+    plan = current_plan_or_404()
     revision = RevisionYear.open_for(plan)
     form = None
     if revision is not None:
@@ -58,7 +52,7 @@ def plan_next(request):
     """Secretariat: start the next plan period. The form, then a preview of what is carried
     over (with a checkbox per measure), then the new plan in one transaction."""
     require_secretariat(request.user)
-    plan = _current_plan_or_404()
+    plan = current_plan_or_404()
     if plan.ended:
         raise Http404(_("Every plan has ended."))
     form = NextPlanForm(request.POST or None, plan=plan)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from helsefellesskap.roles import editable_committee_ids, is_secretariat, require_secretariat
 
-from .access import get_committee_for_secretariat
+from .access import current_plan_or_404, get_committee_for_secretariat
 from .caching import cached_value
 from .coverage import coverage
 from .forms import (
@@ -32,7 +32,7 @@ from .progress import committee_progress
 def _revision_context(request, committees) -> dict:
     """The plan, its revision years (read once), the chosen year (?year=, else the open
     revision year), and the progress of `committees` (None: left to the caller)."""
-    plan = Plan.objects.current()
+    plan = current_plan_or_404()
     revisions = list(plan.revision_years.all())
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and int(year) in plan.years else None
@@ -102,7 +102,7 @@ def _board_tables(request, plan, year) -> dict[str, str]:
 def revision_open(request):
     """Open the annual revision for a year."""
     require_secretariat(request.user)
-    plan = Plan.objects.current()
+    plan = current_plan_or_404()
     form = OpenRevisionForm(request.POST, plan=plan)
     if form.is_valid():
         try:

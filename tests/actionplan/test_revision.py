@@ -179,3 +179,12 @@ def test_editor_dashboard_shows_one_next_step_per_committee_as_a_button(
     world.measure_a.set_status(year=2024, status="done", by=alice, expected_version=0)
     html = alice_client.get(reverse("actionplan:dashboard")).content.decode()
     assert "Check the reporting for 2024 (1 of 1 done)" in html
+
+
+def test_the_revision_pages_answer_404_before_any_plan_is_loaded(db, client):
+    from actionplan.models import Plan
+
+    Plan.objects.all().delete()
+    client.force_login(make_user("sara", secretariat=True))
+    assert client.get(reverse("actionplan:revision_board")).status_code == 404
+    assert client.post(reverse("actionplan:revision_open"), {"year": 2025}).status_code == 404
