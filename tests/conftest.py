@@ -150,3 +150,19 @@ def _pages_in_english(request, settings):
     if path.startswith(LANGUAGE_TESTS) or request.node.get_closest_marker("nynorsk"):
         return
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def fetched(monkeypatch):
+    """Every URL the PDF renderer asks for, in order (the renderer must fetch only our files)."""
+    from helsefellesskap import pdf
+
+    urls = []
+    real = pdf.static_file_for
+
+    def recording(url):
+        urls.append(url)
+        return real(url)
+
+    monkeypatch.setattr(pdf, "static_file_for", recording)
+    return urls

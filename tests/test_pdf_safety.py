@@ -16,20 +16,6 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture
-def fetched(monkeypatch):
-    """Every URL the renderer asks for, in order."""
-    urls = []
-    real = pdf.static_file_for
-
-    def recording(url):
-        urls.append(url)
-        return real(url)
-
-    monkeypatch.setattr(pdf, "static_file_for", recording)
-    return urls
-
-
 @pytest.mark.parametrize(
     "url",
     [

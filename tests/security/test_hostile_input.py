@@ -277,21 +277,6 @@ def test_xlsx_cells_that_start_a_formula_are_text(formula_measure):
 # --- PDFs: the payload is printed as text, and the renderer fetches only our static files.
 
 
-@pytest.fixture
-def fetched(monkeypatch):
-    from helsefellesskap import pdf
-
-    urls = []
-    real = pdf.static_file_for
-
-    def recording(url):
-        urls.append(url)
-        return real(url)
-
-    monkeypatch.setattr(pdf, "static_file_for", recording)
-    return urls
-
-
 def _pdf_text(content: bytes) -> str:
     from pypdf import PdfReader
 
