@@ -8,3 +8,7 @@ class ActionplanConfig(AppConfig):
 
     def ready(self):
         from actionplan import signals  # noqa: F401 - connects the receivers
+        from actionplan.report import render_report
+        from helsefellesskap.render_jobs import register_renderer
+
+        register_renderer("actionplan.annual_report", render_report)

@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from helsefellesskap.render_jobs import IN_FLIGHT, RenderedFile, RenderJob, RenderJobQuerySet
+from helsefellesskap.render_jobs import IN_FLIGHT, RenderJob, RenderJobQuerySet
 
 from .versioning import (
     VersionConflict,
@@ -887,6 +887,7 @@ class Report(RenderJob):
 
     objects = ReportQuerySet.as_manager()
     task_name = "actionplan.tasks.render_report"
+    renderer = "actionplan.annual_report"
 
     class Meta(RenderJob.Meta):
         verbose_name = _("annual report")
@@ -919,11 +920,6 @@ class Report(RenderJob):
 
     def same_document(self):
         return Report.objects.for_scope(plan=self.plan, year=self.year, committee=self.committee)
-
-    def render(self) -> RenderedFile:
-        from .report import render_report_pdf
-
-        return render_report_pdf(plan=self.plan, year=self.year, committee=self.committee)
 
 
 class ReminderKind(models.TextChoices):

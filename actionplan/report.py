@@ -368,6 +368,11 @@ def render_report_pdf(*, plan, year, committee=None) -> RenderedFile:
         return RenderedFile(content=joined.write(), pages=pages)
 
 
+def render_report(job) -> RenderedFile:
+    """The renderer of a Report job (registered under "actionplan.annual_report")."""
+    return render_report_pdf(plan=job.plan, year=job.year, committee=job.committee)
+
+
 @lru_cache(maxsize=8)
 def _footer_font(label: str):
     characters = label % {"page": DIGITS, "pages": ""}

@@ -7,4 +7,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
+        from helsefellesskap.render_jobs import register_renderer
         from meetings import signals  # noqa: F401 - connects the receivers
+        from meetings.minutes_pdf import render_minutes
+
+        register_renderer("meetings.minutes", render_minutes)

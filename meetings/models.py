@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actionplan.models import Committee, Measure, Person
-from helsefellesskap.render_jobs import IN_FLIGHT, RenderedFile, RenderJob, RenderJobQuerySet
+from helsefellesskap.render_jobs import IN_FLIGHT, RenderJob, RenderJobQuerySet
 from helsefellesskap.text import norwegian_slug
 from helsefellesskap.uploads import Container, container_of
 
@@ -793,6 +793,7 @@ class MinutesExport(RenderJob):
 
     objects = MinutesExportQuerySet.as_manager()
     task_name = "meetings.tasks.render_minutes"
+    renderer = "meetings.minutes"
 
     class Meta(RenderJob.Meta):
         verbose_name = _("minutes as PDF")
@@ -819,8 +820,3 @@ class MinutesExport(RenderJob):
 
     def same_document(self):
         return MinutesExport.objects.for_meeting(self.meeting_id)
-
-    def render(self) -> RenderedFile:
-        from .minutes_pdf import render_minutes_pdf
-
-        return render_minutes_pdf(self.meeting)
