@@ -3,7 +3,7 @@
 `build_report()` gathers everything in a fixed number of queries; the templates under
 `templates/actionplan/report/` lay it out as separate HTML documents: the cover and contents, the
 summary, one per committee (with its changes) and the closing sections, among them the
-chapters other apps contribute (`report_chapters`). The parts are laid out in
+chapters other apps contribute (`contributions`). The parts are laid out in
 parallel and reused while their HTML is unchanged (`helsefellesskap.pdf_parts`), then joined into
 one tagged PDF with one outline (`pdf_merge`) and numbered (`pdf_page_numbers`). The contents
 learn their page numbers from the laid-out parts.
@@ -27,6 +27,7 @@ from helsefellesskap.pdf_parts import render_parts
 from helsefellesskap.render_jobs import RenderedFile
 
 from .charts import status_bar_svg
+from .contributions import REPORT_CHAPTERS, gather
 from .coverage import coverage as priority_group_coverage
 from .models import (
     Committee,
@@ -37,7 +38,6 @@ from .models import (
     StatusCounts,
     status_label,
 )
-from .report_chapters import registered_chapters
 
 REPORT_LANGUAGE = "nn"
 STYLESHEET = "css/report.css"
@@ -113,16 +113,20 @@ class Report:
     generated_on: date
     # Priority-group coverage and its warnings (actionplan.coverage); whole-plan reports only.
     coverage: object = None
-    # The chapters other apps contribute (report_chapters), and their content by chapter key.
+    # The chapters other apps contribute (contributions.REPORT_CHAPTERS), with their content.
     chapters: list = field(default_factory=list)
-    contributed: dict = field(default_factory=dict)
+
+    @property
+    def contributed(self) -> dict:
+        """Each contributed chapter's content by its key."""
+        return {chapter.contribution.key: chapter.content for chapter in self.chapters}
 
     @property
     def summaries(self) -> list[CountsRow]:
         return [section.summary for section in self.sections]
 
 
-def build_report(*, plan, year, committee=None, chapters=registered_chapters) -> Report:
+def build_report(*, plan, year, committee=None, chapters=REPORT_CHAPTERS.contributions) -> Report:
     """Everything the report shows for one plan, year and scope (whole plan or one committee).
 
     `chapters` gives the chapters other apps contribute (all registered ones by default)."""
@@ -142,7 +146,6 @@ def build_report(*, plan, year, committee=None, chapters=registered_chapters) ->
         c.pk: CommitteeSection(c, summary=CountsRow(c.name, by_committee.get(c.pk, StatusCounts())))
         for c in committees
     }
-    contributed_chapters = chapters()
     changes = changes_since_last_revision(plan=plan, year=year, committee=committee)
     by_committee_changes = changes_by_committee(changes)
     for pk, section in sections.items():
@@ -170,11 +173,7 @@ def build_report(*, plan, year, committee=None, chapters=registered_chapters) ->
         changes=changes,
         generated_on=timezone.localdate(),
         coverage=None if committee else priority_group_coverage(plan=plan, year=year),
-        chapters=contributed_chapters,
-        contributed={
-            chapter.key: chapter.gather(plan=plan, year=year, committee=committee)
-            for chapter in contributed_chapters
-        },
+        chapters=gather(chapters(), plan=plan, year=year, committee=committee),
     )
 
 
@@ -289,7 +288,7 @@ def contents(report: Report, page_numbers: dict | None) -> list[ContentsEntry]:
         )
     entries += [(f"committee-{s.committee.pk}", s.committee.name) for s in report.sections]
     entries.append(("changes", pgettext("annual report", "Changes since the last revision")))
-    entries += [(chapter.key, chapter.title()) for chapter in report.chapters]
+    entries += [(c.contribution.key, c.contribution.title()) for c in report.chapters]
     return [
         ContentsEntry(anchor, title, str(page_numbers[anchor]) if page_numbers else "000")
         for anchor, title in entries

@@ -16,10 +16,10 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from helsefellesskap.exports import csv_response, set_download_name
 from helsefellesskap.page_cache import anonymous_page_cache
 from helsefellesskap.roles import can_correct_locked_year, can_edit_committee
-from meetings.models import ActionPoint
 
 from .caching import cached_fragment, cached_value, plan_page_state
 from .charts import status_bar_svg, status_years_svg
+from .contributions import COMMITTEE_PAGE, MEASURE_PAGE, gather
 from .docx_export import DOCX_CONTENT_TYPE, plan_docx_bytes, plan_docx_filename
 from .exports import xlsx_response
 from .filters import MeasureFilter
@@ -158,7 +158,9 @@ def committee_detail(request, slug):
         "committee": committee,
         "status_html": mark_safe(parts["status"]),  # noqa: S308 - our own HTML
         "goals_html": mark_safe(parts["goals"]),  # noqa: S308 - our own HTML
-        "action_points": ActionPoint.objects.open_for_committee(committee).visible_to(request.user),
+        "contributions": gather(
+            COMMITTEE_PAGE.contributions(), committee=committee, user=request.user
+        ),
         "plan_query": plan_query(request, plan),
         "breadcrumbs": _crumbs((committee.short_name, None)),
     }
@@ -331,7 +333,7 @@ def measure_detail(request, pk):
         "measure": measure,
         "committee": committee,
         "year_cells": measure.statuses_by_year(years),
-        "action_points": ActionPoint.objects.for_measure(measure).visible_to(request.user),
+        "contributions": gather(MEASURE_PAGE.contributions(), measure=measure, user=request.user),
         "breadcrumbs": _crumbs(
             (committee.short_name, committee.get_absolute_url()),
             (Truncator(measure.text).chars(60), None),

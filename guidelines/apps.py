@@ -7,9 +7,9 @@ class GuidelinesConfig(AppConfig):
     verbose_name = _("Guidelines")
 
     def ready(self):
-        from actionplan.report_chapters import register_chapter
+        from actionplan.contributions import REPORT_CHAPTERS
 
         from . import signals  # noqa: F401 - connects the receivers
         from .report_chapter import CHAPTER
 
-        register_chapter(CHAPTER)
+        REPORT_CHAPTERS.register(CHAPTER)

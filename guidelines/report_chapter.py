@@ -1,11 +1,11 @@
 """The guidelines' chapter in the annual report: the shared guidelines in force.
 
-Registered with the report in GuidelinesConfig.ready() (see actionplan/report_chapters.py).
+Registered with the report in GuidelinesConfig.ready() (see actionplan/contributions.py).
 """
 
 from django.utils.translation import pgettext
 
-from actionplan.report_chapters import Chapter
+from actionplan.contributions import Contribution
 
 from .models import Guideline
 
@@ -16,9 +16,9 @@ def guidelines_in_force(*, plan, year, committee=None) -> list:
     return list(Guideline.objects.in_force().select_related("committee").order_by("title", "pk"))
 
 
-CHAPTER = Chapter(
+CHAPTER = Contribution(
     key="guidelines",
-    title=lambda: pgettext("annual report", "Shared guidelines in force"),
     template="guidelines/_report_in_force.html",
     gather=guidelines_in_force,
+    title=lambda: pgettext("annual report", "Shared guidelines in force"),
 )
