@@ -21,6 +21,8 @@ from helsefellesskap.render_jobs import IN_FLIGHT, RenderJob, RenderJobQuerySet
 from helsefellesskap.text import norwegian_slug
 from helsefellesskap.uploads import Container, container_of
 
+from .rights import private_meeting_committee_ids
+
 # Meetings happen in Møre og Romsdal: times are wall-clock times there, whatever the server's zone.
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -365,17 +367,6 @@ class SeriesException(models.Model):
             and not self.series.is_scheduled_on(self.original_date)
         ):
             raise ValidationError({"original_date": _("The series has no meeting on this date.")})
-
-
-def private_meeting_committee_ids(user) -> tuple[int, ...] | None:
-    """The committees whose non-public meetings this user may read, sorted; None: every
-    committee's. All that decides which meetings a user sees, so pages cached per user kind
-    key on it."""
-    from helsefellesskap.roles import editable_committee_ids, is_secretariat
-
-    if is_secretariat(user):
-        return None
-    return tuple(sorted(editable_committee_ids(user)))
 
 
 class MeetingQuerySet(models.QuerySet):

@@ -1,7 +1,7 @@
 """Public pages of the action plan: overview, committee, plan table, measure. No login."""
 
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,48 +15,17 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from helsefellesskap.exports import csv_response, set_download_name
 from helsefellesskap.page_cache import anonymous_page_cache
-from helsefellesskap.roles import can_correct_locked_year, can_edit_committee
 
-from .caching import cached_fragment, cached_value, plan_page_state
-from .charts import status_bar_svg, status_years_svg
-from .contributions import COMMITTEE_PAGE, MEASURE_PAGE, gather
-from .docx_export import DOCX_CONTENT_TYPE, plan_docx_bytes, plan_docx_filename
-from .exports import xlsx_response
-from .filters import MeasureFilter
-from .models import Committee, Goal, Measure, Plan, StatusCounts
-from .tables import PlanTable
-
-
-def plans_for(request) -> tuple[list[Plan], Plan | None]:
-    """Every plan (newest first) and the current one, read once per request (one query)."""
-    cached = getattr(request, "_actionplan_plans", None)
-    if cached is None:
-        plans = list(Plan.objects.with_open_revision_year().order_by("-start_year", "-pk"))
-        # The same rule as PlanQuerySet.current(): the newest plan not ended, else the newest.
-        current = next((p for p in plans if not p.ended), plans[0] if plans else None)
-        cached = request._actionplan_plans = (plans, current)
-    return cached
-
-
-def plan_from_request(request, *, required=True):
-    """The plan a public page shows: the one chosen with ?plan=<pk> (an earlier plan), else
-    the current plan. 404 for an unknown plan, or when none is loaded and `required`."""
-    plans, current = plans_for(request)
-    chosen = request.GET.get("plan", "")
-    if chosen:
-        plan = next((p for p in plans if str(p.pk) == chosen), None)
-        if plan is None:
-            raise Http404(_("No such plan."))
-        return plan
-    if current is None and required:
-        raise Http404(_("No plan has been loaded yet."))
-    return current
-
-
-def plan_query(request, plan) -> str:
-    """The query string that keeps an earlier plan chosen on links ("" for the current plan)."""
-    _plans, current = plans_for(request)
-    return "" if current is None or plan.pk == current.pk else f"plan={plan.pk}"
+from ..caching import cached_fragment, cached_value, plan_page_state
+from ..charts import status_bar_svg, status_years_svg
+from ..contributions import COMMITTEE_PAGE, MEASURE_PAGE, gather
+from ..docx_export import DOCX_CONTENT_TYPE, plan_docx_bytes, plan_docx_filename
+from ..exports import xlsx_response
+from ..filters import MeasureFilter
+from ..models import Committee, Goal, Measure, StatusCounts
+from ..plan_choice import plan_from_request, plan_query
+from ..rights import can_correct_locked_year, can_edit_committee
+from ..tables import PlanTable
 
 
 def _crumbs(*trail):

@@ -11,13 +11,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from helsefellesskap.roles import can_correct_locked_year
-
-from .access import get_committee_for_editor, get_measure_for_editor
-from .forms import ReportReasonForm, StatusForm, add_model_errors, status_row_formset
-from .models import Measure, Plan
-from .partials import safe_next, status_cell_context, status_form_context
-from .versioning import VersionConflict, YearLocked
+from ..forms import ReportReasonForm, StatusForm, add_model_errors, status_row_formset
+from ..models import Measure, Plan
+from ..partials import safe_next, status_cell_context, status_form_context
+from ..rights import can_correct_locked_year, get_committee_for_editor, get_measure_for_editor
+from ..services import measure_status_set
+from ..versioning import VersionConflict, YearLocked
 
 
 @require_GET
@@ -55,7 +54,8 @@ def status_update(request, pk, year):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            measure.set_status(
+            measure_status_set(
+                measure=measure,
                 year=year,
                 status=data["status"],
                 note=data["note"],
@@ -174,7 +174,8 @@ def _save_report(formset, *, year, by, reason) -> int:
                 code = code or 400
                 continue
             try:
-                measure.set_status(
+                measure_status_set(
+                    measure=measure,
                     year=year,
                     status=data["status"],
                     note=data["note"],
