@@ -223,10 +223,21 @@ class Plan(models.Model):
         """Has SSU adopted this year's revision (so its statuses are read-only for editors)?"""
         return self.revision_years.filter(year=year, locked_at__isnull=False).exists()
 
+    def require_year(self, year) -> None:
+        """Raise ValidationError (on "year") unless the year is one of this plan's years."""
+        if year not in self.years:
+            raise ValidationError({"year": self.year_error()})
+
+    def year_error(self) -> str:
+        """What a person is told who gives a year outside this plan."""
+        return _("The year must be one of the plan's years (%(first)s–%(last)s).") % {
+            "first": self.years[0],
+            "last": self.years[-1],
+        }
+
     def open_revision(self, year: int, *, by, deadline=None) -> "RevisionYear":
         """Open the annual revision for a year of this plan."""
-        if year not in self.years:
-            raise ValidationError({"year": _("The year must be one of the plan's years.")})
+        self.require_year(year)
         if self.revision_years.filter(year=year).exists():
             raise ValidationError({"year": _("A revision for this year is already open.")})
         revision = self.revision_years.create(year=year, deadline=deadline, opened_by=by)

@@ -41,5 +41,5 @@ class ReportRequestForm(forms.Form):
         data = super().clean()
         plan, year = data.get("plan"), data.get("year")
         if plan and year and year not in plan.years:
-            self.add_error("year", _("The year must be one of the plan's years."))
+            self.add_error("year", plan.year_error())
         return data

@@ -24,10 +24,7 @@ def measure_status_set(
     reason = (reason or "").strip()
     errors = {}
     if year not in plan.years:
-        errors["year"] = _("The year must be one of the plan's years (%(first)s–%(last)s).") % {
-            "first": plan.years[0],
-            "last": plan.years[-1],
-        }
+        errors["year"] = plan.year_error()
     if status not in Status.values:
         errors["status"] = _("Choose one of the plan's statuses.")
     if len(note) > NOTE_MAX_LENGTH:
@@ -44,9 +41,7 @@ def measure_status_set(
         raise ValidationError(errors)
     if plan.is_year_locked(year):
         if not can_correct_locked_year(by):
-            raise YearLocked(
-                _("%(year)s is locked: SSU has adopted its revision.") % {"year": year}
-            )
+            raise YearLocked.of(year)
         if not reason:
             raise ValidationError(
                 {"reason": _("Give a reason for correcting a year that is locked.")}
@@ -88,8 +83,7 @@ def report_request(*, plan, year: int, committee=None, by) -> tuple[Report, bool
     """
     if not can_request_report(by, committee):
         raise PermissionDenied
-    if year not in plan.years:
-        raise ValidationError(_("The year must be one of the plan's years."))
+    plan.require_year(year)
     if committee is not None and not committee.goals.filter(plan=plan).exists():
         raise ValidationError(_("This committee has no goals in the plan."))
     return request_render(

@@ -37,7 +37,7 @@ def status_update(request, pk, year):
     measure = get_measure_for_editor(request, pk)
     plan = measure.goal.plan
     if year not in plan.years:
-        return HttpResponseBadRequest(_("The year must be one of the plan's years."))
+        return HttpResponseBadRequest(plan.year_error())
     default_next = measure.get_absolute_url()
     next_url = safe_next(request, default_next)
     template = "actionplan/_status_form.html" if request.htmx else "actionplan/status_edit.html"
@@ -106,8 +106,10 @@ def report_year(request, slug, year):
     """Report one year for all of a committee's measures, saved together or not at all."""
     committee = get_committee_for_editor(request, slug)
     plan = Plan.objects.current()
-    if plan is None or year not in plan.years:
-        return HttpResponseBadRequest(_("The year must be one of the plan's years."))
+    if plan is None:
+        return HttpResponseBadRequest(_("No plan has been loaded yet."))
+    if year not in plan.years:
+        return HttpResponseBadRequest(plan.year_error())
     measures = list(
         Measure.objects.active()
         .in_plan(plan)
@@ -118,9 +120,7 @@ def report_year(request, slug, year):
     )
     locked = year in plan.locked_years
     if locked and not can_correct_locked_year(request.user):
-        messages.error(
-            request, _("%(year)s is locked: SSU has adopted its revision.") % {"year": year}
-        )
+        messages.error(request, str(YearLocked.of(year)))
         return _render_report(request, committee, plan, year, measures, None, None, status=403)
 
     data = request.POST.copy() if request.method == "POST" else None
