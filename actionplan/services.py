@@ -1,5 +1,7 @@
 """Workflows of the action plan that cross models and have side effects."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -8,7 +10,7 @@ from helsefellesskap.render_jobs import request_render, retry_render
 
 from .models import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, Measure, MeasureStatus, Report, Status
 from .rights import can_correct_locked_year, can_request_report, require_report_access
-from .versioning import YearLocked, claim_version
+from .versioning import VersionConflict, YearLocked, claim_version
 
 
 def measure_status_set(
@@ -25,7 +27,9 @@ def measure_status_set(
     errors = {}
     if year not in plan.years:
         errors["year"] = plan.year_error()
-    if status not in Status.values:
+    if not status:
+        errors["status"] = _("Choose a status (a status cannot be removed).")
+    elif status not in Status.values:
         errors["status"] = _("Choose one of the plan's statuses.")
     if len(note) > NOTE_MAX_LENGTH:
         errors["note"] = _("The comment may be at most %(max)s characters.") % {
@@ -73,6 +77,57 @@ def measure_status_set(
         mine.version = expected_version + 1
         mine.save(force_update=True)
         return mine
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One measure's row when a committee reports a whole year."""
+
+    measure: Measure
+    status: str
+    note: str
+    version: int
+
+
+class StatusesRefused(Exception):
+    """At least one row could not be saved, so none was: the refusal of each row by its index
+    (a ValidationError, YearLocked or VersionConflict from measure_status_set)."""
+
+    def __init__(self, refusals: dict[int, Exception]):
+        super().__init__(f"{len(refusals)} rows refused")
+        self.refusals = refusals
+
+
+def measure_statuses_report(*, rows: list[StatusRow], year, by, reason="") -> int:
+    """Report a year for many measures at once: every changed row saved in one transaction, or
+    none (StatusesRefused). Unchanged rows are left alone. Returns how many were saved."""
+    refusals = {}
+    saved = 0
+    with transaction.atomic():
+        for index, row in enumerate(rows):
+            current = row.measure.status_for(year)
+            before = (current.status, current.note) if current else ("", "")
+            if (row.status, row.note.strip()) == before:
+                continue
+            try:
+                measure_status_set(
+                    measure=row.measure,
+                    year=year,
+                    status=row.status,
+                    note=row.note,
+                    by=by,
+                    expected_version=row.version,
+                    reason=reason,
+                )
+            except (ValidationError, YearLocked, VersionConflict) as refusal:
+                refusals[index] = refusal
+            else:
+                saved += 1
+        if refusals:
+            transaction.set_rollback(True)
+    if refusals:
+        raise StatusesRefused(refusals)
+    return saved
 
 
 def report_request(*, plan, year: int, committee=None, by) -> tuple[Report, bool]:

@@ -1,12 +1,18 @@
-"""Measure.set_status: validation, optimistic concurrency, locked years and history."""
+"""Setting statuses (services.measure_status_set, measure_statuses_report): validation,
+optimistic concurrency, locked years and history."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from actionplan.models import NOTE_MAX_LENGTH, MeasureStatus
-from actionplan.services import measure_status_set
+from actionplan.services import (
+    StatusesRefused,
+    StatusRow,
+    measure_status_set,
+    measure_statuses_report,
+)
 from actionplan.versioning import VersionConflict, YearLocked
-from tests.factories import make_revision_year, make_status
+from tests.factories import make_measure, make_revision_year, make_status
 
 
 def test_first_status_is_created_at_version_one(world, alice):
@@ -170,3 +176,50 @@ def test_forged_version_for_a_status_nobody_set_is_a_conflict(world, alice):
     assert caught.value.current is None
     assert caught.value.current_version == 0
     assert not MeasureStatus.objects.exists()
+
+
+def _row(measure, status, version=0, note=""):
+    return StatusRow(measure=measure, status=status, note=note, version=version)
+
+
+def test_reporting_a_year_saves_every_changed_row(world, alice):
+    second = make_measure(world.goal_a, "Andre tiltak", subgoal=world.subgoal_a, order=20)
+    rows = [_row(world.measure_a, "done"), _row(second, "in_progress")]
+    assert measure_statuses_report(rows=rows, year=2024, by=alice) == 2
+    assert (
+        measure_statuses_report(rows=[_row(world.measure_a, "done", 1)], year=2024, by=alice) == 0
+    )
+    assert MeasureStatus.objects.filter(year=2024).count() == 2
+
+
+def test_reporting_a_year_refuses_a_removed_status_and_saves_nothing(world, alice):
+    second = make_measure(world.goal_a, "Andre tiltak", subgoal=world.subgoal_a, order=20)
+    make_status(world.measure_a, 2024, "done")
+    rows = [_row(world.measure_a, "", version=1), _row(second, "done")]
+    with pytest.raises(StatusesRefused) as refused:
+        measure_statuses_report(rows=rows, year=2024, by=alice)
+    assert list(refused.value.refusals) == [0]
+    assert "status" in refused.value.refusals[0].message_dict
+    assert not MeasureStatus.objects.filter(measure=second).exists()
+    assert MeasureStatus.objects.get(measure=world.measure_a).status == "done"
+
+
+def test_a_single_status_cannot_be_removed_either(world, alice):
+    make_status(world.measure_a, 2024, "done")
+    with pytest.raises(ValidationError) as caught:
+        measure_status_set(
+            measure=world.measure_a, year=2024, status="", by=alice, expected_version=1
+        )
+    assert "cannot be removed" in caught.value.message_dict["status"][0]
+
+
+def test_reporting_a_locked_year_is_refused_without_the_right(world, alice, sara):
+    make_revision_year(world.plan, 2024, locked=True, by=sara)
+    with pytest.raises(StatusesRefused) as refused:
+        measure_statuses_report(rows=[_row(world.measure_a, "done")], year=2024, by=alice)
+    assert isinstance(refused.value.refusals[0], YearLocked)
+    assert not MeasureStatus.objects.exists()
+    saved = measure_statuses_report(
+        rows=[_row(world.measure_a, "done")], year=2024, by=sara, reason="Retting frå SSU"
+    )
+    assert saved == 1
