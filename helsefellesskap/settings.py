@@ -330,7 +330,8 @@ RENDER_SOFT_TIME_LIMIT = int(os.environ.get("RENDER_SOFT_TIME_LIMIT", "600"))
 RENDER_HARD_TIME_LIMIT = int(os.environ.get("RENDER_HARD_TIME_LIMIT", "660"))
 
 # The cache may be evicted, the broker never: in production each is its own Redis (docker-compose:
-# `cache` with maxmemory and allkeys-lru, `redis` with noeviction). Both default to REDIS_URL.
+# `redis-cache` with maxmemory and allkeys-lru, `redis-broker` with noeviction). Both default
+# to REDIS_URL.
 CACHE_URL = os.environ.get("CACHE_URL", REDIS_URL)
 CACHES = {
     "default": (

@@ -8,8 +8,12 @@ REQUIRE_SERVICES=1 (set by .ci/run) a missing service fails the run instead.
 
 import os
 import shutil
+import socket
+import subprocess
+import time
 
 import pytest
+import redis
 from django.conf import settings
 
 from tests.factories import make_user
@@ -166,3 +170,56 @@ def fetched(monkeypatch):
 
     monkeypatch.setattr(pdf, "static_file_for", recording)
     return urls
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """Start redis-server on a free loopback port with the given options; yields a function
+    returning its URL. Tests that change a Redis's configuration or stop it use their own,
+    never the machine's shared one."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed (Debian: apt-get install redis-server)")
+    started = []
+
+    def start(*options: str) -> str:
+        port = _free_port()
+        process = subprocess.Popen(  # noqa: S603 - a fixed binary and our own options
+            [
+                binary,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--dir",
+                str(tmp_path),
+                "--appendonly",
+                "no",
+                *options,
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        started.append(process)
+        url = f"redis://127.0.0.1:{port}/0"
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(url).ping()
+                return url
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=10)

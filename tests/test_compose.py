@@ -96,13 +96,13 @@ def test_schema_check_catches_a_misspelt_key():
 def test_stack_has_every_service_configured_from_one_env_file():
     services = load_compose()["services"]
 
-    assert set(services) == {"db", "redis", "cache", "web", "worker", "beat"}
+    assert set(services) == {"db", "redis-broker", "redis-cache", "web", "worker", "beat"}
     for name, service in services.items():
-        if name not in ("redis", "cache"):
+        if name not in ("redis-broker", "redis-cache"):
             assert service["env_file"] == ".env", name
     assert services["db"]["image"].startswith("postgres:16")
-    assert services["redis"]["image"].startswith("redis:7")
-    assert services["cache"]["image"].startswith("redis:7")
+    assert services["redis-broker"]["image"].startswith("redis:7")
+    assert services["redis-cache"]["image"].startswith("redis:7")
 
 
 def test_database_and_redis_have_healthchecks_and_named_volumes():
@@ -110,9 +110,9 @@ def test_database_and_redis_have_healthchecks_and_named_volumes():
     services = compose["services"]
 
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
-    for redis in ("redis", "cache"):
+    for redis in ("redis-broker", "redis-cache"):
         assert services[redis]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
-    for service, volume in (("db", "pgdata"), ("redis", "redisdata"), ("web", "media")):
+    for service, volume in (("db", "pgdata"), ("redis-broker", "redisdata"), ("web", "media")):
         assert any(mount.startswith(f"{volume}:") for mount in services[service]["volumes"])
         assert volume in compose["volumes"]
 
@@ -123,7 +123,7 @@ def test_app_services_wait_for_healthy_dependencies():
     for name in APP_SERVICES:
         depends = services[name]["depends_on"]
         assert all(dep["condition"] == "service_healthy" for dep in depends.values()), name
-    assert set(services["web"]["depends_on"]) == {"db", "redis", "cache"}
+    assert set(services["web"]["depends_on"]) == {"db", "redis-broker", "redis-cache"}
 
 
 def _redis_options(service) -> dict[str, str]:
@@ -133,15 +133,16 @@ def _redis_options(service) -> dict[str, str]:
 
 def test_the_broker_never_evicts_and_the_cache_has_a_bounded_budget():
     services = load_compose()["services"]
-    broker, cache = _redis_options(services["redis"]), _redis_options(services["cache"])
+    broker = _redis_options(services["redis-broker"])
+    cache = _redis_options(services["redis-cache"])
     portal = services["web"]["environment"]
 
     assert broker["maxmemory-policy"] == "noeviction"
     assert broker["appendonly"] == "yes"
     assert cache["maxmemory-policy"] == "allkeys-lru"
     assert re.fullmatch(r"\$\{CACHE_MAXMEMORY:-\d+mb\}", cache["maxmemory"])
-    assert portal["CELERY_BROKER_URL"].startswith("redis://redis:")
-    assert portal["CACHE_URL"].startswith("redis://cache:")
+    assert portal["CELERY_BROKER_URL"].startswith("redis://redis-broker:")
+    assert portal["CACHE_URL"].startswith("redis://redis-cache:")
 
 
 @pytest.mark.parametrize("service", APP_SERVICES)
