@@ -277,8 +277,35 @@ PDF_PART_CACHE_DIR = Path(os.environ.get("PDF_PART_CACHE_DIR", MEDIA_ROOT / "pdf
 # preview and "apply"; never served (outside MEDIA_ROOT). The import reads at most this much.
 PLAN_IMPORT_DIR = Path(os.environ.get("PLAN_IMPORT_DIR", BASE_DIR / "private" / "plan-imports"))
 PLAN_DOCX_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Uploaded and rendered files (attachments, reports, minutes): the MEDIA_ROOT folder by default;
+# with STORAGE_BACKEND=s3, a private bucket of an S3-compatible object storage that every web and
+# worker host shares. Files are only ever served by the portal's views after their permission
+# check (streamed), never by a bucket URL; an object appears whole or not at all (a PUT is atomic).
+STORAGE_BACKEND = (os.environ.get("STORAGE_BACKEND") or "local").strip().lower()
+if STORAGE_BACKEND not in {"local", "s3"}:
+    raise ImproperlyConfigured("STORAGE_BACKEND must be 'local' or 's3'.")
+DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if STORAGE_BACKEND == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            # Private objects: no public-read ACL, and a name is never reused for other bytes.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+        },
+    }
+    if not DEFAULT_STORAGE["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -1,7 +1,7 @@
 """Shared test set-up: service markers, personas and the real plan.
 
 A test that needs a real service carries a marker (postgres, redis, celery_worker, browser,
-libreoffice).
+libreoffice, s3). The s3 tests start moto's S3 server themselves on a free loopback port.
 Where that service is not configured the test is skipped with the reason shown; with
 REQUIRE_SERVICES=1 (set by .ci/run) a missing service fails the run instead.
 """
@@ -48,10 +48,16 @@ def _missing_service(marker: str) -> str | None:
             return "needs Python Playwright: pip install playwright"
     elif marker == "libreoffice" and not (shutil.which("libreoffice") or shutil.which("soffice")):
         return "needs LibreOffice: apt-get install libreoffice-writer-nogui"
+    elif marker == "s3":
+        try:
+            import moto.server  # noqa: F401
+            import storages.backends.s3  # noqa: F401
+        except ImportError:
+            return "needs moto's S3 server: pip install 'moto[server]' 'django-storages[s3]'"
     return None
 
 
-SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser", "libreoffice")
+SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser", "libreoffice", "s3")
 
 # The real hasher is slow by design; tests make many users and are not about hashing.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -223,3 +229,83 @@ def redis_server(tmp_path):
     for process in started:
         process.terminate()
         process.wait(timeout=10)
+
+
+class MotoServer:
+    """moto's S3 server in its own process: an S3 endpoint on loopback that can be stopped and
+    started again on the same port (the object storage going away and coming back)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = None
+
+    def start(self) -> None:
+        import sys
+
+        self.process = subprocess.Popen(  # noqa: S603 - our interpreter and moto's own module
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("moto's S3 server did not start") from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    server = MotoServer(_free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+S3_KEYS = {"access_key": "testing-key", "secret_key": "testing-secret"}
+
+
+@pytest.fixture
+def s3_storage(settings, moto_server):
+    """The default storage is a fresh private bucket on moto's server, configured as
+    STORAGE_BACKEND=s3 configures it; yields a boto3 client to look inside the bucket."""
+    import uuid
+
+    import boto3
+
+    bucket = f"portal-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=moto_server.url,
+        region_name="us-east-1",
+        aws_access_key_id=S3_KEYS["access_key"],
+        aws_secret_access_key=S3_KEYS["secret_key"],
+    )
+    client.create_bucket(Bucket=bucket)
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": moto_server.url,
+        "region_name": "us-east-1",
+        **S3_KEYS,
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        "file_overwrite": False,
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+    }
+    client.bucket = bucket
+    return client
