@@ -286,6 +286,8 @@ if STORAGE_BACKEND not in {"local", "s3"}:
     raise ImproperlyConfigured("STORAGE_BACKEND must be 'local' or 's3'.")
 DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 if STORAGE_BACKEND == "s3":
+    from botocore.config import Config as S3ClientConfig
+
     DEFAULT_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -300,6 +302,11 @@ if STORAGE_BACKEND == "s3":
             "querystring_expire": 60,
             "file_overwrite": False,
             "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+            # An unreachable endpoint fails an upload within seconds (a clear message, nothing
+            # saved), well inside gunicorn's timeout, instead of botocore's 60 s defaults.
+            "client_config": S3ClientConfig(
+                connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}
+            ),
         },
     }
     if not DEFAULT_STORAGE["OPTIONS"]["bucket_name"]:

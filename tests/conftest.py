@@ -6,6 +6,7 @@ Where that service is not configured the test is skipped with the reason shown; 
 REQUIRE_SERVICES=1 (set by .ci/run) a missing service fails the run instead.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -309,3 +310,79 @@ def s3_storage(settings, moto_server):
     }
     client.bucket = bucket
     return client
+
+
+class TcpForwarder:
+    """A loopback port forwarding to another: `cut()` closes it (connections are refused, as
+    when the endpoint's host is down) and `restore()` listens on the same port again."""
+
+    def __init__(self, target_port: int):
+        import threading
+
+        self.target_port = target_port
+        self.port = _free_port()
+        self._threading = threading
+        self._listener = None
+
+    def _serve(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            except OSError:
+                client.close()
+                continue
+            for source, sink in ((client, upstream), (upstream, client)):
+                self._threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+    def restore(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        self._threading.Thread(target=self._serve, args=(listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
+            self._listener.close()
+            self._listener = None
+
+
+@pytest.fixture
+def s3_outage(settings, s3_storage, moto_server):
+    """The bucket reached through a forwarder that the test can cut and restore: the object
+    storage's endpoint going away during an upload and coming back."""
+    from botocore.config import Config
+
+    forwarder = TcpForwarder(moto_server.port)
+    forwarder.restore()
+    default = settings.STORAGES["default"]
+    options = {
+        **default["OPTIONS"],
+        "endpoint_url": f"http://127.0.0.1:{forwarder.port}",
+        # Fail within seconds rather than after the client's long default retries.
+        "client_config": Config(
+            connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"}
+        ),
+    }
+    settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
+    yield forwarder
+    forwarder.cut()

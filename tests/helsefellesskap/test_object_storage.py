@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 from django.core.files.base import ContentFile
@@ -53,7 +54,7 @@ def _storages_from_environment(**env) -> dict:
     """settings.STORAGES["default"] as the portal builds it from these environment variables."""
     code = (
         "import json, django; from django.conf import settings; django.setup(); "
-        "print(json.dumps(settings.STORAGES['default']))"
+        "print(json.dumps(settings.STORAGES['default'], default=repr))"
     )
     result = subprocess.run(  # noqa: S603 - our interpreter and a fixed snippet
         [sys.executable, "-c", code],
@@ -84,6 +85,8 @@ def test_storage_backend_s3_from_the_environment_is_a_private_bucket():
     assert (options["access_key"], options["secret_key"]) == ("key", "secret")
     assert options["default_acl"] is None  # no public-read
     assert options["file_overwrite"] is False
+    assert "connect_timeout" not in options  # set inside client_config, shown as its repr
+    assert options["client_config"].startswith("<botocore.config.Config")
 
 
 def test_the_local_folder_stays_the_default():
@@ -217,3 +220,30 @@ def test_backup_and_restore_round_trip_the_buckets_attachments_and_reports(
     client.force_login(restored.uploaded_by)
     download = client.get(restored.get_absolute_url())
     assert b"".join(download.streaming_content) == PDF_BYTES
+
+
+def test_an_upload_while_the_object_storage_is_down_saves_nothing_and_a_retry_works(
+    client, s3_storage, s3_outage, editor_and_guideline
+):
+    alice, guideline = editor_and_guideline
+    client.force_login(alice)
+    url = reverse("guidelines:attachments", args=[guideline.slug])
+    s3_outage.cut()
+
+    started = time.monotonic()
+    response = client.post(url, {"file": SimpleUploadedFile("R.pdf", PDF_BYTES), "title": "R"})
+    failed_after = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert "nothing was saved" in response.content.decode()
+    assert not GuidelineAttachment.objects.exists()
+    assert bucket_names(s3_storage) == set()
+    assert failed_after < 15
+
+    s3_outage.restore()
+    retry = client.post(url, {"file": SimpleUploadedFile("R.pdf", PDF_BYTES), "title": "R"})
+
+    assert retry.status_code == 302
+    attachment = GuidelineAttachment.objects.get()
+    assert bucket_names(s3_storage) == {attachment.file.name}
+    assert b"".join(client.get(attachment.get_absolute_url()).streaming_content) == PDF_BYTES
