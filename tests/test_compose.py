@@ -19,7 +19,8 @@ from django.urls import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "tests" / "data" / "compose-spec.json"
-APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("web", "worker", "beat", "web-2", "worker-2")
+SCALED = {"web-2", "worker-2", "proxy"}
 
 
 def load_compose() -> dict:
@@ -96,9 +97,9 @@ def test_schema_check_catches_a_misspelt_key():
 def test_stack_has_every_service_configured_from_one_env_file():
     services = load_compose()["services"]
 
-    assert set(services) == {"db", "redis-broker", "redis-cache", "web", "worker", "beat"}
+    assert set(services) == {"db", "redis-broker", "redis-cache", "web", "worker", "beat"} | SCALED
     for name, service in services.items():
-        if name not in ("redis-broker", "redis-cache"):
+        if name not in ("redis-broker", "redis-cache", "proxy"):
             assert service["env_file"] == ".env", name
     assert services["db"]["image"].startswith("postgres:16")
     assert services["redis-broker"]["image"].startswith("redis:7")
@@ -242,3 +243,27 @@ def test_gunicorn_is_a_dependency():
 
     assert re.search(r'^\s*"gunicorn[>=<]', pyproject, re.MULTILINE)
     importlib.import_module("gunicorn")
+
+
+def test_the_scaled_profile_runs_two_webs_and_two_workers_behind_the_proxy():
+    services = load_compose()["services"]
+    default = {name for name, service in services.items() if "profiles" not in service}
+    scaled = {name for name, service in services.items() if "scaled" in service.get("profiles", [])}
+
+    assert scaled == SCALED
+    assert {"web", "worker"} <= default
+    for first, second in (("web", "web-2"), ("worker", "worker-2")):
+        # The same image, configuration and files as the first replica.
+        for key in ("image", "env_file", "environment", "volumes"):
+            assert services[second][key] == services[first][key], (second, key)
+    # Only the first web migrates; the second waits for it to be healthy.
+    programs = [" ".join(argv[:3]) for argv in shell_steps(services["web-2"]["command"])]
+    assert "python manage.py migrate" not in programs
+    assert services["web-2"]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert services["proxy"]["image"].startswith("caddy:2")
+    mount = services["proxy"]["volumes"][0].split(":")
+    assert (mount[1], mount[2]) == ("/etc/caddy/Caddyfile", "ro")
+    caddyfile = (ROOT / mount[0]).read_text()
+    upstreams = re.search(r"^\s*reverse_proxy (.+) \{", caddyfile, re.MULTILINE).group(1).split()
+    assert upstreams == ["web:8000", "web-2:8000"]
+    assert "trusted_proxies" in caddyfile  # keeps the TLS proxy's X-Forwarded-Proto
