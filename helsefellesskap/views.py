@@ -13,7 +13,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from helsefellesskap.health import run_checks
+from helsefellesskap.health import WARNING_STATUSES, run_checks
 from helsefellesskap.middleware import DATABASE_UNAVAILABLE_ERRORS, database_unavailable_response
 
 # When the accessibility statement was last checked against the portal (uustatus.no asks for it).
@@ -26,11 +26,13 @@ def healthz(request):
     """200 when the database, the broker and the media storage answer; 503 naming what failed.
 
     A cache that does not answer is named too, with 200 and "degraded": pages are slower then,
-    not wrong."""
+    not wrong. So are a broker that may evict queued tasks and a cache on the broker's own Redis
+    (under "warnings")."""
     healthy, checks = run_checks()
     failing = [name for name, result in checks.items() if result["status"] == "fail"]
-    status = ("degraded" if failing else "ok") if healthy else "fail"
-    body = {"status": status, "failing": failing, "checks": checks}
+    warnings = [name for name, result in checks.items() if result["status"] in WARNING_STATUSES]
+    status = ("degraded" if failing or warnings else "ok") if healthy else "fail"
+    body = {"status": status, "failing": failing, "warnings": warnings, "checks": checks}
     return JsonResponse(body, status=200 if healthy else 503)
 
 

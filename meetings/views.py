@@ -25,6 +25,7 @@ from actionplan.models import Committee
 from actionplan.rights import editable_committee_ids
 from helsefellesskap.render_views import job_download, job_page, redirect_to_job
 from helsefellesskap.secretariat import is_secretariat
+from helsefellesskap.uploads import STORAGE_UNAVAILABLE, log_storage_failure, storage_errors
 
 from . import ical, services
 from .filters import ActionPointFilter
@@ -354,7 +355,13 @@ def attachment_add(request, pk):
         attachment = form.save(commit=False)
         attachment.meeting = meeting
         attachment.uploaded_by = request.user
-        attachment.save()
+        try:
+            # The file is stored first, then the row: a storage that fails leaves neither.
+            attachment.save()
+        except storage_errors():
+            log_storage_failure("meeting_attachment")
+            messages.error(request, STORAGE_UNAVAILABLE)
+            return redirect(meeting)
         messages.success(request, _("The file was attached."))
     else:
         errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
