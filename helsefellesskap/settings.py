@@ -344,6 +344,9 @@ CACHES = {
 }
 # The largest anonymous page copy kept (compressed bytes; the plan table takes about 25 KB).
 PAGE_CACHE_MAX_ENTRY_BYTES = int(os.environ.get("PAGE_CACHE_MAX_ENTRY_BYTES", 256 * 1024))
+# What all copies of pages with a query string may take together (helsefellesskap/page_cache.py
+# `within_budget`), whatever the cache server's maxmemory: about 2 500 plan tables.
+PAGE_CACHE_BUDGET_BYTES = int(os.environ.get("PAGE_CACHE_BUDGET_BYTES", 64 * 1024 * 1024))
 
 # --- Logging: one JSON object a line in production (for the log collector), plain text in
 # development. Events carry their fields as `extra=` (see helsefellesskap/logging.py).
