@@ -36,6 +36,25 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _queue_fifty(broker):
+    """Fifty report jobs waiting on the broker, as Celery would leave them."""
+    queue = broker.SimpleQueue("reports")
+    for number in range(50):
+        queue.put({"report": number})
+    return queue
+
+
+def _drain(queue) -> list[int]:
+    """The fifty jobs read back (acknowledged)."""
+    received = []
+    while len(received) < 50:
+        message = queue.get(timeout=5)
+        received.append(message.payload["report"])
+        message.ack()
+    queue.close()
+    return received
+
+
 @pytest.fixture
 def redis_server(tmp_path):
     """Start redis-server with the given options; yields a function returning its URL."""
@@ -91,9 +110,7 @@ def test_two_thousand_distinct_query_strings_stay_within_the_budget_and_spare_th
     }
     cache_server = redis.Redis.from_url(cache_url)
     with Connection(broker_url) as broker:
-        queue = broker.SimpleQueue("reports")
-        for number in range(50):
-            queue.put({"report": number})
+        queue = _queue_fifty(broker)
 
         for number in range(1000):
             assert client.get(f"/big/?utm_source=mail-{number}").status_code == 200
@@ -104,12 +121,7 @@ def test_two_thousand_distinct_query_strings_stay_within_the_budget_and_spare_th
         memory = cache_server.info("memory")
         stats = cache_server.info("stats")
 
-        received = []
-        while len(received) < 50:
-            message = queue.get(timeout=5)
-            received.append(message.payload["report"])
-            message.ack()
-        queue.close()
+        received = _drain(queue)
 
     assert memory["used_memory"] <= BUDGET + SLACK
     assert stats["evicted_keys"] > 0  # the budget was reached and kept
@@ -141,21 +153,14 @@ def test_the_portal_keeps_its_own_budget_on_a_redis_without_maxmemory(
     settings.PAGE_CACHE_BUDGET_BYTES = budget
     cache_server = redis.Redis.from_url(cache_url)
     with Connection(server_url) as broker:
-        queue = broker.SimpleQueue("reports")
-        for number in range(50):
-            queue.put({"report": number})
+        queue = _queue_fifty(broker)
 
         for number in range(2000):
             assert client.get(f"/big/?q=word{number}").status_code == 200
         stored = _copies_bytes(cache_server)
         copies = sum(1 for _ in cache_server.scan_iter(match="*anonymous-page:*"))
 
-        received = []
-        while len(received) < 50:
-            message = queue.get(timeout=5)
-            received.append(message.payload["report"])
-            message.ack()
-        queue.close()
+        received = _drain(queue)
 
     # Without the budget the 2 000 copies of 32 KB would take over 64 MB.
     assert stored <= budget
