@@ -11,7 +11,7 @@ from django.urls import path
 
 from actionplan.models import Measure, Plan
 
-from .urls import urlpatterns as portal_urlpatterns
+from helsefellesskap.urls import urlpatterns as portal_urlpatterns
 
 
 def plain_plan_table(request):
