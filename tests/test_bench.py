@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from actionplan.models import MeasureStatus
 from actionplan.bench.harness import PageTiming, parse_wrk, percentile
 from actionplan.management.commands.bench import STATUS_UPDATE, page_verdicts
+from actionplan.models import MeasureStatus
 
 # Captured from `wrk --latency -t2 -c4 -d2s` against a server answering 404.
 WRK_NOT_FOUND = """\

@@ -10,7 +10,6 @@ from django.shortcuts import render
 from django.urls import path
 
 from actionplan.models import Measure, Plan
-
 from helsefellesskap.urls import urlpatterns as portal_urlpatterns
 
 

@@ -19,9 +19,9 @@ from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from actionplan.bench import harness as benchmark
 from actionplan.caching import bump_all_content_versions, bump_plan_content_version
 from actionplan.models import NOT_REPORTED, Committee, Measure, MeasureStatus, Plan
-from actionplan.bench import harness as benchmark
 
 DOCS = Path(settings.BASE_DIR) / "docs"
 START, END = "<!-- bench_pages:start -->", "<!-- bench_pages:end -->"
