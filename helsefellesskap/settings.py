@@ -199,6 +199,9 @@ ENROLMENT_LINK_MAX_AGE = env_int("ENROLMENT_LINK_MAX_AGE", 72 * 60 * 60)
 # --- Security. Production defaults are secure; each can be changed through the environment.
 # Sessions suit shared office computers: a working day at most, gone when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Read from the cache, kept in the database; the cache being down costs a query, nothing else
+# (helsefellesskap/sessions.py says why not signed cookies).
+SESSION_ENGINE = "helsefellesskap.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
