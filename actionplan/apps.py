@@ -8,3 +8,7 @@ class ActionplanConfig(AppConfig):
 
     def ready(self):
         from actionplan import signals  # noqa: F401 - connects the receivers
+        from actionplan.api import router
+        from helsefellesskap.api import register_router
+
+        register_router("/", router)

@@ -7,4 +7,9 @@ class GuidelinesConfig(AppConfig):
     verbose_name = _("Guidelines")
 
     def ready(self):
+        from helsefellesskap.api import register_router
+
         from . import signals  # noqa: F401 - connects the receivers
+        from .api import router
+
+        register_router("/", router)

@@ -7,4 +7,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
+        from helsefellesskap.api import register_router
         from meetings import signals  # noqa: F401 - connects the receivers
+        from meetings.api import router
+
+        register_router("/", router)
