@@ -12,10 +12,11 @@ import datetime
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from helsefellesskap.api import (
     COMMON_RESPONSES,
+    MAX_ID,
     FilterErrors,
     Page,
     PageParams,
@@ -23,6 +24,9 @@ from helsefellesskap.api import (
     conditional,
     filter_errors,
     page_of,
+    path_id,
+    path_slug,
+    query_slug,
 )
 
 from .caching import PLAN_CONTENT, content_state
@@ -131,7 +135,7 @@ class MeasureOut(Schema):
 
 
 class PlanParams(Schema):
-    plan: int | None = None
+    plan: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class MeasureParams(PlanParams):
@@ -286,9 +290,9 @@ def _plan_or_none():
         return None
 
 
-@router.get("/plans/{int:plan_id}", response={200: PlanOut, **COMMON_RESPONSES}, url_name="plan")
+@router.get("/plans/{plan_id}", response={200: PlanOut, **COMMON_RESPONSES}, url_name="plan")
 @plan_state
-def plan(request, plan_id: int):
+def plan(request, plan_id: int = path_id()):
     """One plan period."""
     one = get_object_or_404(Plan, pk=plan_id)
     return _plan_out(request, one, getattr(_plan_or_none(), "pk", None))
@@ -313,14 +317,14 @@ def committees(request, plan: Query[PlanParams], pages: Query[PageParams]):
     "/committees/{slug}", response={200: CommitteeOut, **COMMON_RESPONSES}, url_name="committee"
 )
 @plan_state
-def committee(request, slug: str):
+def committee(request, slug: str = path_slug()):
     """One committee with its leader and deputy."""
     one = get_object_or_404(Committee.objects.select_related("leader", "deputy"), slug=slug)
     return _committee_out(request, one)
 
 
 class GoalParams(PlanParams):
-    committee: str | None = None
+    committee: str | None = query_slug()
 
 
 @router.get("/goals", response={200: Page[GoalOut], **COMMON_RESPONSES}, url_name="goals")
@@ -338,16 +342,16 @@ def goals(request, filters: Query[GoalParams], pages: Query[PageParams]):
     return page_of(request, queryset, **pages.dict(), item=lambda goal: _goal_out(request, goal))
 
 
-@router.get("/goals/{int:goal_id}", response={200: GoalOut, **COMMON_RESPONSES}, url_name="goal")
+@router.get("/goals/{goal_id}", response={200: GoalOut, **COMMON_RESPONSES}, url_name="goal")
 @plan_state
-def goal(request, goal_id: int):
+def goal(request, goal_id: int = path_id()):
     """One active main goal."""
     one = get_object_or_404(Goal.objects.active().select_related("committee"), pk=goal_id)
     return _goal_out(request, one)
 
 
 class SubGoalParams(GoalParams):
-    goal: int | None = None
+    goal: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 def _active_subgoals():
@@ -376,12 +380,12 @@ def subgoals(request, filters: Query[SubGoalParams], pages: Query[PageParams]):
 
 
 @router.get(
-    "/subgoals/{int:subgoal_id}",
+    "/subgoals/{subgoal_id}",
     response={200: SubGoalOut, **COMMON_RESPONSES},
     url_name="subgoal",
 )
 @plan_state
-def subgoal(request, subgoal_id: int):
+def subgoal(request, subgoal_id: int = path_id()):
     """One active sub-goal."""
     return _subgoal_out(request, get_object_or_404(_active_subgoals(), pk=subgoal_id))
 
@@ -415,12 +419,12 @@ def measures(request, filters: Query[MeasureParams], pages: Query[PageParams]):
 
 
 @router.get(
-    "/measures/{int:measure_id}",
+    "/measures/{measure_id}",
     response={200: MeasureOut, **COMMON_RESPONSES},
     url_name="measure",
 )
 @plan_state
-def measure(request, measure_id: int):
+def measure(request, measure_id: int = path_id()):
     """One measure, as its page shows it (a retired one too, marked `retired`)."""
     one = get_object_or_404(
         Measure.objects.select_related("goal__committee", "subgoal").with_lists(), pk=measure_id

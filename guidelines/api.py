@@ -9,12 +9,13 @@ import datetime
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from actionplan.api import CommitteeRef, committee_ref
 from actionplan.caching import GUIDELINES_CONTENT, PLAN_CONTENT, content_state
 from helsefellesskap.api import (
     COMMON_RESPONSES,
+    MAX_ID,
     FilterErrors,
     Page,
     PageParams,
@@ -22,6 +23,8 @@ from helsefellesskap.api import (
     conditional,
     filter_errors,
     page_of,
+    path_id,
+    path_slug,
 )
 
 from .filters import GuidelineFilter
@@ -69,8 +72,8 @@ class GuidelineParams(Schema):
     """The library's filters: `committee` (id), `priority_group` (id), `status`, `q` text."""
 
     q: str | None = None
-    committee: int | None = None
-    priority_group: int | None = None
+    committee: int | None = Field(None, ge=1, le=MAX_ID)
+    priority_group: int | None = Field(None, ge=1, le=MAX_ID)
     status: str | None = None
 
 
@@ -144,19 +147,19 @@ def guidelines(request, filters: Query[GuidelineParams], pages: Query[PageParams
     "/guidelines/{slug}", response={200: GuidelineOut, **COMMON_RESPONSES}, url_name="guideline"
 )
 @guidelines_state
-def guideline(request, slug: str):
+def guideline(request, slug: str = path_slug()):
     """One guideline: its current text (Markdown) and its versions, newest first."""
     one = get_object_or_404(_with_versions(Guideline.objects.for_library()), slug=slug)
     return _guideline_out(request, one)
 
 
 @router.get(
-    "/guidelines/{slug}/versions/{int:number}",
+    "/guidelines/{slug}/versions/{number}",
     response={200: VersionTextOut, **COMMON_RESPONSES},
     url_name="guideline_version",
 )
 @guidelines_state
-def guideline_version(request, slug: str, number: int):
+def guideline_version(request, slug: str = path_slug(), number: int = path_id()):
     """One published version's text, as it was published."""
     version = get_object_or_404(
         GuidelineVersion.objects.select_related("guideline"), guideline__slug=slug, number=number

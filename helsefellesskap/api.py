@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from django.utils import translation
 from django.views.decorators.http import condition
-from ninja import Field, NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Path, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.openapi.docs import Swagger
 
@@ -45,6 +45,8 @@ api = NinjaAPI(
     docs=Swagger(settings={"defaultModelsExpandDepth": 0}),
 )
 
+#: The largest id a caller may give (the database's bigint): larger ones are a 422, not an error.
+MAX_ID = 2**63 - 1
 #: Page sizes: the default, and the largest a caller may ask for.
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -66,6 +68,25 @@ class FilterErrors(Schema):
 
     detail: str
     errors: dict[str, list[str]]
+
+
+#: A slug or code in a parameter: anything else (a NUL byte, which PostgreSQL refuses) is a 422.
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,120}$"
+
+
+def path_slug():
+    """A path parameter holding a slug."""
+    return Path(..., pattern=SLUG_PATTERN)
+
+
+def query_slug():
+    """An optional query parameter holding a slug or a code."""
+    return Field(None, pattern=SLUG_PATTERN)
+
+
+def path_id():
+    """A path parameter holding an id (validated by ninja, so any text is a 422 in JSON)."""
+    return Path(..., ge=1, le=MAX_ID)
 
 
 class Invalid(Schema):

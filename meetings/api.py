@@ -7,15 +7,26 @@ points, are never here. Video links and people's contact details are left out.
 """
 
 import datetime
+from typing import Annotated
 
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from actionplan.api import CommitteeRef, committee_ref
 from actionplan.caching import MEETINGS_CONTENT, PLAN_CONTENT, content_state
-from helsefellesskap.api import COMMON_RESPONSES, Page, PageParams, absolute, conditional, page_of
+from helsefellesskap.api import (
+    COMMON_RESPONSES,
+    MAX_ID,
+    Page,
+    PageParams,
+    absolute,
+    conditional,
+    page_of,
+    path_id,
+    query_slug,
+)
 
 from .models import ActionPoint, Meeting, MeetingSeries
 
@@ -23,6 +34,14 @@ router = Router(tags=["Meetings"])
 meetings_state = conditional(content_state(MEETINGS_CONTENT, PLAN_CONTENT))
 #: The API shows what a visitor sees, whoever asks (helsefellesskap/api.py).
 PUBLIC = AnonymousUser()
+
+
+#: A local (Norwegian) time of day, "HH:MM"; OpenAPI's "time" format would need an offset.
+LocalTime = Annotated[str, Field(pattern=r"^[0-2][0-9]:[0-5][0-9]$", examples=["12:30"])]
+
+
+def _time(value: datetime.time | None) -> str | None:
+    return value.strftime("%H:%M") if value is not None else None
 
 
 class SeriesOut(Schema):
@@ -36,8 +55,8 @@ class SeriesOut(Schema):
     description: str
     frequency: str
     weekdays: list[int]
-    start_time: datetime.time
-    end_time: datetime.time
+    start_time: LocalTime
+    end_time: LocalTime
     valid_from: datetime.date
     valid_until: datetime.date | None
     schedule_confirmed: bool
@@ -51,8 +70,8 @@ class MeetingOut(Schema):
     series: int | None
     committee: CommitteeRef | None
     date: datetime.date | None
-    start_time: datetime.time | None
-    end_time: datetime.time | None
+    start_time: LocalTime | None
+    end_time: LocalTime | None
     date_note: str
     place: str
     purpose: str
@@ -77,14 +96,14 @@ class ActionPointOut(Schema):
 
 
 class MeetingParams(Schema):
-    committee: str | None = None
-    series: int | None = None
+    committee: str | None = query_slug()
+    series: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class ActionPointParams(Schema):
-    committee: str | None = None
-    meeting: int | None = None
-    status: str | None = None
+    committee: str | None = query_slug()
+    meeting: int | None = Field(None, ge=1, le=MAX_ID)
+    status: str | None = query_slug()
 
 
 def _ref(request, committee):
@@ -112,6 +131,8 @@ def _series_out(request, series) -> dict:
                 "schedule_confirmed",
             )
         },
+        "start_time": _time(series.start_time),
+        "end_time": _time(series.end_time),
         "committee": _ref(request, series.committee),
         "url": absolute(request, reverse("api:series", args=[series.pk])),
         "web_url": absolute(request, series.get_absolute_url()),
@@ -134,6 +155,8 @@ def _meeting_out(request, meeting) -> dict:
                 "minutes",
             )
         },
+        "start_time": _time(meeting.start_time),
+        "end_time": _time(meeting.end_time),
         "series": meeting.series_id,
         "committee": _ref(request, meeting.committee),
         "url": absolute(request, reverse("api:meeting", args=[meeting.pk])),
@@ -179,12 +202,12 @@ def series_list(request, pages: Query[PageParams]):
 
 
 @router.get(
-    "/meeting-series/{int:series_id}",
+    "/meeting-series/{series_id}",
     response={200: SeriesOut, **COMMON_RESPONSES},
     url_name="series",
 )
 @meetings_state
-def series(request, series_id: int):
+def series(request, series_id: int = path_id()):
     """One meeting series."""
     one = get_object_or_404(MeetingSeries.objects.select_related("committee"), pk=series_id)
     return _series_out(request, one)
@@ -203,10 +226,10 @@ def meetings(request, filters: Query[MeetingParams], pages: Query[PageParams]):
 
 
 @router.get(
-    "/meetings/{int:meeting_id}", response={200: MeetingOut, **COMMON_RESPONSES}, url_name="meeting"
+    "/meetings/{meeting_id}", response={200: MeetingOut, **COMMON_RESPONSES}, url_name="meeting"
 )
 @meetings_state
-def meeting(request, meeting_id: int):
+def meeting(request, meeting_id: int = path_id()):
     """One public meeting with its minutes."""
     return _meeting_out(request, get_object_or_404(public_meetings().for_list(), pk=meeting_id))
 
