@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from actionplan import dcat
 from actionplan import views as actionplan_views
 from helsefellesskap import views as portal_views
 from helsefellesskap.api import api
@@ -19,6 +20,9 @@ urlpatterns = [
     path("guidelines/", include("guidelines.urls")),
     # The open-data API (read-only JSON, its OpenAPI schema and documentation page).
     path("api/v1/", api.urls),
+    # The open-data catalogue (DCAT-AP-NO) describing the plan data sets and the API.
+    path("api/dcat.ttl", dcat.dcat_ttl, name="dcat_ttl"),
+    path("api/dcat.jsonld", dcat.dcat_jsonld, name="dcat_jsonld"),
     # Accounts and language.
     path("accounts/two-factor/", include("helsefellesskap.twofactor_urls")),
     path("accounts/", include("django.contrib.auth.urls")),

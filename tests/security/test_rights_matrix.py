@@ -422,6 +422,8 @@ MATRIX = {
     "api:api-root": Row(at("api:api-root"), "404 404 404 404 404", "404 404 404 404 404"),
     "api:openapi-json": Row(at("api:openapi-json"), EVERYONE, EVERYONE, writes=False),
     "api:openapi-view": Row(at("api:openapi-view"), EVERYONE, EVERYONE, writes=False),
+    "dcat_ttl": Row(at("dcat_ttl"), EVERYONE, ALL_405),
+    "dcat_jsonld": Row(at("dcat_jsonld"), EVERYONE, ALL_405),
     "api:plans": Row(at("api:plans"), EVERYONE, ALL_405),
     "api:plan": Row(lambda w, s: (reverse("api:plan", args=[w.plan.pk]), None), EVERYONE, ALL_405),
     "api:committees": Row(at("api:committees"), EVERYONE, ALL_405),
