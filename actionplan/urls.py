@@ -1,8 +1,10 @@
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
 
 from . import (
     cycle_views,
     docx_import_views,
+    feeds,
     plan_edit_views,
     revision_views,
     status_views,
@@ -25,6 +27,13 @@ urlpatterns = [
     # The plan as a Word document in its own layout, whole or one committee's part.
     path("plan.docx", views.plan_docx, name="plan_docx"),
     path("committees/<slug:slug>/plan.docx", views.plan_docx, name="committee_docx"),
+    # Atom feeds of status changes: the whole plan, one committee.
+    path("status.atom", require_safe(feeds.PlanStatusFeed()), name="status_feed"),
+    path(
+        "committees/<slug:slug>/status.atom",
+        require_safe(feeds.CommitteeStatusFeed()),
+        name="committee_status_feed",
+    ),
     # One measure.
     path("measures/<int:pk>/", views.measure_detail, name="measure"),
     # The yearly cycle: the revision deadline, a person's reminders, the next plan period.

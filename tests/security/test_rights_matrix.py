@@ -422,6 +422,13 @@ MATRIX = {
     "api:api-root": Row(at("api:api-root"), "404 404 404 404 404", "404 404 404 404 404"),
     "api:openapi-json": Row(at("api:openapi-json"), EVERYONE, EVERYONE, writes=False),
     "api:openapi-view": Row(at("api:openapi-view"), EVERYONE, EVERYONE, writes=False),
+    # Atom feeds.
+    "actionplan:status_feed": Row(at("actionplan:status_feed"), EVERYONE, ALL_405),
+    "actionplan:committee_status_feed": Row(
+        at("actionplan:committee_status_feed", "committee.slug"), EVERYONE, ALL_405
+    ),
+    "guidelines:changes_feed": Row(at("guidelines:changes_feed"), EVERYONE, ALL_405),
+    "meetings:minutes_feed": Row(at("meetings:minutes_feed"), EVERYONE, ALL_405),
     "dcat_ttl": Row(at("dcat_ttl"), EVERYONE, ALL_405),
     "dcat_jsonld": Row(at("dcat_jsonld"), EVERYONE, ALL_405),
     "api:plans": Row(at("api:plans"), EVERYONE, ALL_405),
