@@ -7,9 +7,15 @@ class GuidelinesConfig(AppConfig):
     verbose_name = _("Guidelines")
 
     def ready(self):
-        from helsefellesskap.api import register_router
+        from actionplan.contributions import REPORT_CHAPTERS
 
         from . import signals  # noqa: F401 - connects the receivers
+        from .report_chapter import CHAPTER
+
+        REPORT_CHAPTERS.register(CHAPTER)
+
+        from helsefellesskap.api import register_router
+
         from .api import router
 
         register_router("/", router)

@@ -5,13 +5,12 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from actionplan import dcat
-from actionplan import views as actionplan_views
 from helsefellesskap import views as portal_views
 from helsefellesskap.api import api
 
 urlpatterns = [
-    path("", actionplan_views.overview, name="home"),
+    # The home page (the plan's overview) and the styleguide.
+    path("", include("actionplan.root_urls")),
     # The action plan: overview, committees, plan table, measures.
     path("plan/", include("actionplan.urls")),
     # Meetings, action points and calendars.
@@ -20,9 +19,6 @@ urlpatterns = [
     path("guidelines/", include("guidelines.urls")),
     # The open-data API (read-only JSON, its OpenAPI schema and documentation page).
     path("api/v1/", api.urls),
-    # The open-data catalogue (DCAT-AP-NO) describing the plan data sets and the API.
-    path("api/dcat.ttl", dcat.dcat_ttl, name="dcat_ttl"),
-    path("api/dcat.jsonld", dcat.dcat_jsonld, name="dcat_jsonld"),
     # Accounts and language.
     path("accounts/two-factor/", include("helsefellesskap.twofactor_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -35,8 +31,6 @@ urlpatterns = [
     # The pages the law expects: the accessibility statement and the privacy statement.
     path("accessibility/", portal_views.accessibility_statement, name="accessibility"),
     path("privacy/", portal_views.privacy, name="privacy"),
-    # The look's building blocks on one page (secretariat only).
-    path("design/", portal_views.styleguide, name="styleguide"),
     path("admin/", admin.site.urls),
     # Operations: load balancers and monitoring poll this.
     path("healthz", portal_views.healthz, name="healthz"),
