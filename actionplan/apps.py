@@ -16,3 +16,7 @@ class ActionplanConfig(AppConfig):
         register_renderer("actionplan.annual_report", render_report)
         # The committees an editor edits, read in the query that loads the user.
         read_with_user(annotate_editable_committees, attach_editable_committees)
+        from actionplan.api import router
+        from helsefellesskap.api import register_router
+
+        register_router("/", router)

@@ -12,6 +12,7 @@ bump_content_version() themselves.
 """
 
 import contextlib
+import datetime
 import logging
 import uuid
 from collections.abc import Callable
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 PLAN_CONTENT = "plan-content"
 # Meetings and their action points (the people and committees they name are plan content).
 MEETINGS_CONTENT = "meetings-content"
+# Guidelines and their versions (guidelines/signals.py).
+GUIDELINES_CONTENT = "guidelines-content"
 # Fragments are keyed on the version, so the timeout only bounds how long unused ones linger.
 FRAGMENT_SECONDS = 24 * 60 * 60
 
@@ -79,9 +82,11 @@ def plan_content_version(request=None) -> str:
 
 def bump_content_version(name: str) -> None:
     """Mark every cached fragment that shows this content out of date."""
-    token = uuid.uuid4().hex
-    if not ContentVersion.objects.filter(name=name).update(token=token):
-        ContentVersion.objects.update_or_create(name=name, defaults={"token": token})
+    token, now = uuid.uuid4().hex, timezone.now()
+    if not ContentVersion.objects.filter(name=name).update(token=token, changed_at=now):
+        ContentVersion.objects.update_or_create(
+            name=name, defaults={"token": token, "changed_at": now}
+        )
 
 
 def bump_plan_content_version() -> None:
@@ -91,7 +96,7 @@ def bump_plan_content_version() -> None:
 
 def bump_all_content_versions() -> None:
     """Mark every cached fragment out of date (the benchmark's "as after an edit")."""
-    for name in (PLAN_CONTENT, MEETINGS_CONTENT):
+    for name in (PLAN_CONTENT, MEETINGS_CONTENT, GUIDELINES_CONTENT):
         bump_content_version(name)
 
 
@@ -107,6 +112,26 @@ def bump_on_save_and_delete(name: str, models) -> None:
         post_delete.connect(
             content_changed, sender=model, weak=False, dispatch_uid=f"{uid}_deleted"
         )
+
+
+def content_state(*names: str) -> Callable[[Any], tuple[str, datetime.datetime]]:
+    """For the open-data API's conditional answers (helsefellesskap/api.py conditional()):
+    a function of the request giving one token for these contents and today's date (which
+    picks the default year), and when they last changed (at the latest today's midnight), in
+    one query."""
+
+    def state(request) -> tuple[str, datetime.datetime]:
+        rows = {row.name: row for row in ContentVersion.objects.filter(name__in=names)}
+        for name in names:
+            if name not in rows:  # e.g. after a flush
+                content_versions(name)
+                rows[name] = ContentVersion.objects.get(name=name)
+        today = timezone.localdate()
+        midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+        token = "-".join([*(rows[name].token for name in names), today.isoformat()])
+        return token, max([midnight, *(rows[name].changed_at for name in names)])
+
+    return state
 
 
 def plan_page_state(request) -> tuple[str, str]:

@@ -914,6 +914,8 @@ class ContentVersion(models.Model):
 
     name = models.CharField(max_length=50, unique=True)
     token = models.CharField(max_length=32)
+    # When the token last changed: the open-data API's Last-Modified.
+    changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("content version")

@@ -1,5 +1,7 @@
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
 
+from . import feeds
 from .views import cycle, docx_import, plan_editing, public, revision, status
 
 # A goal, sub-goal or measure: /plan/goals/3/…, /plan/subgoals/3/…, /plan/measures/3/…
@@ -18,6 +20,13 @@ urlpatterns = [
     # The plan as a Word document in its own layout, whole or one committee's part.
     path("plan.docx", public.plan_docx, name="plan_docx"),
     path("committees/<slug:slug>/plan.docx", public.plan_docx, name="committee_docx"),
+    # Atom feeds of status changes: the whole plan, one committee.
+    path("status.atom", require_safe(feeds.PlanStatusFeed()), name="status_feed"),
+    path(
+        "committees/<slug:slug>/status.atom",
+        require_safe(feeds.CommitteeStatusFeed()),
+        name="committee_status_feed",
+    ),
     # One measure.
     path("measures/<int:pk>/", public.measure_detail, name="measure"),
     # The yearly cycle: the revision deadline, a person's reminders, the next plan period.

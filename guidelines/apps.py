@@ -13,3 +13,9 @@ class GuidelinesConfig(AppConfig):
         from .report_chapter import CHAPTER
 
         REPORT_CHAPTERS.register(CHAPTER)
+
+        from helsefellesskap.api import register_router
+
+        from .api import router
+
+        register_router("/", router)

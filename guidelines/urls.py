@@ -1,9 +1,12 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
-from . import views
+from . import feeds, views
 
 app_name = "guidelines"
 urlpatterns = [
+    # An Atom feed of new versions with their change notes.
+    path("changes.atom", require_safe(feeds.GuidelineChangesFeed()), name="changes_feed"),
     # The library and the editors' overviews (fixed paths before the guideline slugs).
     path("", views.library, name="library"),
     path("new/", views.create, name="create"),

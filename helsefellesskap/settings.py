@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The open-data API (helsefellesskap/api.py); installed for its Swagger UI static files.
+    "ninja",
+    "corsheaders",
     "helsefellesskap",
     "actionplan",
     "meetings",
@@ -85,6 +88,8 @@ MIDDLEWARE = [
     "helsefellesskap.middleware.RequestLogMiddleware",
     # A database outage answers 503 with a friendly page instead of a 500.
     "helsefellesskap.middleware.DatabaseUnavailableMiddleware",
+    # CORS headers on the open-data API's answers (GET only), its 429s included.
+    "corsheaders.middleware.CorsMiddleware",
     # Anonymous visitors get opted-in pages (overview, plan table) whole from the cache, past
     # everything below; hits are still logged above (helsefellesskap/page_cache.py).
     "helsefellesskap.page_cache.AnonymousPageCacheMiddleware",
@@ -103,6 +108,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Many failed log-ins from one address, whatever the usernames (login_throttle.py).
     "helsefellesskap.login_throttle.LoginThrottleMiddleware",
+    # Anonymous requests to the open-data API per address (api_throttle.py).
+    "helsefellesskap.api_throttle.ApiRateLimitMiddleware",
     "helsefellesskap.twofactor.TwoFactorMiddleware",
 ]
 
@@ -170,6 +177,24 @@ LOGIN_IP_FAILURE_WINDOW = int(AXES_COOLOFF_TIME * 60 * 60)  # seconds
 # logs use the same address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "helsefellesskap.middleware.client_ip"
+
+# The open-data API (/api/, helsefellesskap/api.py): anonymous requests per address and window
+# (api_throttle.py), and CORS for reading it from any site's pages (no cookies are sent).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 300)
+API_RATE_WINDOW = env_int("API_RATE_WINDOW", 60)  # seconds
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After")
+# The open-data catalogue (/api/dcat.ttl): the data set's licence, publisher and contact point.
+OPEN_DATA_LICENSE = os.environ.get("OPEN_DATA_LICENSE", "https://data.norge.no/nlod/no/2.0")
+OPEN_DATA_PUBLISHER_NAME = os.environ.get(
+    "OPEN_DATA_PUBLISHER_NAME", "Helsefellesskap Møre og Romsdal"
+)
+# The publisher's organisation number (Enhetsregisteret) makes its data.norge.no address.
+OPEN_DATA_PUBLISHER_ORGNR = os.environ.get("OPEN_DATA_PUBLISHER_ORGNR", "")
+OPEN_DATA_CONTACT_EMAIL = os.environ.get("OPEN_DATA_CONTACT_EMAIL", "")
 
 # Two-factor log-in (helsefellesskap/twofactor.py). Whoever has an app gives its code before
 # any write or edit page, enforced or not. Enforcement decides who must have one: enforced

@@ -6,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from helsefellesskap import views as portal_views
+from helsefellesskap.api import api
 
 urlpatterns = [
     # The home page (the plan's overview) and the styleguide.
@@ -16,6 +17,8 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     # Shared guidelines.
     path("guidelines/", include("guidelines.urls")),
+    # The open-data API (read-only JSON, its OpenAPI schema and documentation page).
+    path("api/v1/", api.urls),
     # Accounts and language.
     path("accounts/two-factor/", include("helsefellesskap.twofactor_urls")),
     path("accounts/", include("django.contrib.auth.urls")),

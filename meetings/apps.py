@@ -16,3 +16,8 @@ class MeetingsConfig(AppConfig):
         register_renderer("meetings.minutes", render_minutes)
         COMMITTEE_PAGE.register(COMMITTEE_ACTION_POINTS)
         MEASURE_PAGE.register(MEASURE_ACTION_POINTS)
+
+        from helsefellesskap.api import register_router
+        from meetings.api import router
+
+        register_router("/", router)

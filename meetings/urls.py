@@ -1,6 +1,7 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
-from . import views
+from . import feeds, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     # iCalendar feeds to subscribe to, and a page that explains them.
     path("calendar.ics", views.calendar_feed, name="calendar_feed"),
     path("feeds/", views.feeds_help, name="feeds"),
+    # An Atom feed of public meetings' minutes.
+    path("minutes.atom", require_safe(feeds.MinutesFeed()), name="minutes_feed"),
     path("series/<int:pk>/calendar.ics", views.series_feed, name="series_feed"),
     path("committee/<slug:slug>/calendar.ics", views.committee_feed, name="committee_feed"),
     # Meetings.

@@ -102,6 +102,9 @@ PAGES = sorted(
     if "ok" in row.get.split() and name not in ("logout", "set_language")
 )
 
+# Data formats that hold typed text verbatim (the API, the open-data catalogue).
+DATA_TYPES = ("application/json", "application/ld+json", "text/turtle")
+
 # Pages of the matrix that answer with something else than an HTML page: files, feeds and
 # redirects (read back in the tests below, or holding no typed text).
 NOT_HTML_PAGES = {
@@ -153,13 +156,22 @@ class TestStoredScripts:
             response = _send(clients(world)[persona], "GET", url, None)
             if response.status_code != 200 or response.streaming:
                 continue
-            if response.get("Content-Type", "").startswith("text/html"):
+            content_type = response.get("Content-Type", "")
+            if content_type.startswith(
+                ("text/html", "application/atom+xml", "application/rss+xml")
+            ):
+                # A page, or a feed that a reader may show as HTML: the payload escaped.
                 shown.append(persona)
                 body = response.content.decode()
                 leaked = RAW.search(body)
                 assert leaked is None, (
                     f"{persona} {url}: {body[leaked.start() - 200 : leaked.end()]}"
                 )
+            elif content_type.startswith(DATA_TYPES):
+                # JSON and RDF carry the text as data, verbatim; a browser must never sniff
+                # them into a page.
+                shown.append(persona)
+                assert response.get("X-Content-Type-Options") == "nosniff", url
         # A page that fails to open would pass without showing anything: it must open.
         assert shown or name in NOT_HTML_PAGES, f"{url} did not open for the secretariat"
 

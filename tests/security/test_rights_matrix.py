@@ -417,6 +417,42 @@ MATRIX = {
         EVERYONE,
         writes=False,
     ),
+    # --- The open-data API: read-only, the same public view for everybody (no POST).
+    # ninja's own root (nothing there), schema and documentation page answer any method.
+    "api:api-root": Row(at("api:api-root"), "404 404 404 404 404", "404 404 404 404 404"),
+    "api:openapi-json": Row(at("api:openapi-json"), EVERYONE, EVERYONE, writes=False),
+    "api:openapi-view": Row(at("api:openapi-view"), EVERYONE, EVERYONE, writes=False),
+    # Atom feeds.
+    "actionplan:status_feed": Row(at("actionplan:status_feed"), EVERYONE, ALL_405),
+    "actionplan:committee_status_feed": Row(
+        at("actionplan:committee_status_feed", "committee.slug"), EVERYONE, ALL_405
+    ),
+    "guidelines:changes_feed": Row(at("guidelines:changes_feed"), EVERYONE, ALL_405),
+    "meetings:minutes_feed": Row(at("meetings:minutes_feed"), EVERYONE, ALL_405),
+    "dcat_ttl": Row(at("dcat_ttl"), EVERYONE, ALL_405),
+    "dcat_jsonld": Row(at("dcat_jsonld"), EVERYONE, ALL_405),
+    "api:plans": Row(at("api:plans"), EVERYONE, ALL_405),
+    "api:plan": Row(lambda w, s: (reverse("api:plan", args=[w.plan.pk]), None), EVERYONE, ALL_405),
+    "api:committees": Row(at("api:committees"), EVERYONE, ALL_405),
+    "api:committee": Row(at("api:committee", "committee.slug"), EVERYONE, ALL_405),
+    "api:goals": Row(at("api:goals"), EVERYONE, ALL_405),
+    "api:goal": Row(at("api:goal", "goal.pk"), EVERYONE, ALL_405),
+    "api:subgoals": Row(at("api:subgoals"), EVERYONE, ALL_405),
+    "api:subgoal": Row(at("api:subgoal", "subgoal.pk"), EVERYONE, ALL_405),
+    "api:measures": Row(at("api:measures"), EVERYONE, ALL_405),
+    "api:measure": Row(at("api:measure", "measure.pk"), EVERYONE, ALL_405),
+    "api:priority_groups": Row(at("api:priority_groups"), EVERYONE, ALL_405),
+    "api:series_list": Row(at("api:series_list"), EVERYONE, ALL_405),
+    "api:series": Row(at("api:series", "series.pk"), EVERYONE, ALL_405),
+    "api:meetings": Row(at("api:meetings"), EVERYONE, ALL_405),
+    # The API is the public's view: a meeting that is not public is not there, for anybody.
+    "api:meeting": Row(at("api:meeting", "private_meeting.pk"), "404 404 404 404 404", ALL_405),
+    "api:action_points": Row(at("api:action_points"), EVERYONE, ALL_405),
+    "api:guidelines": Row(at("api:guidelines"), EVERYONE, ALL_405),
+    "api:guideline": Row(at("api:guideline", "guideline.slug"), EVERYONE, ALL_405),
+    "api:guideline_version": Row(
+        at("api:guideline_version", "guideline.slug", 1), EVERYONE, ALL_405
+    ),
     "styleguide": Row(at("styleguide"), SECRETARIAT, SECRETARIAT),
     "healthz": Row(at("healthz"), EVERYONE, ALL_405),
     "accessibility": Row(at("accessibility"), EVERYONE, ALL_405),
