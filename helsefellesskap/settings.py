@@ -120,7 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "helsefellesskap.context_processors.portal",
+                "actionplan.context_processors.portal",
             ],
         },
     },
@@ -199,6 +199,9 @@ ENROLMENT_LINK_MAX_AGE = env_int("ENROLMENT_LINK_MAX_AGE", 72 * 60 * 60)
 # --- Security. Production defaults are secure; each can be changed through the environment.
 # Sessions suit shared office computers: a working day at most, gone when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Read from the cache, kept in the database; the cache being down costs a query, nothing else
+# (helsefellesskap/sessions.py says why not signed cookies).
+SESSION_ENGINE = "helsefellesskap.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
@@ -379,6 +382,9 @@ CACHES = {
 }
 # The largest anonymous page copy kept (compressed bytes; the plan table takes about 25 KB).
 PAGE_CACHE_MAX_ENTRY_BYTES = int(os.environ.get("PAGE_CACHE_MAX_ENTRY_BYTES", 256 * 1024))
+# What all copies of pages with a query string may take together (helsefellesskap/page_cache.py
+# `within_budget`), whatever the cache server's maxmemory: about 2 500 plan tables.
+PAGE_CACHE_BUDGET_BYTES = int(os.environ.get("PAGE_CACHE_BUDGET_BYTES", 64 * 1024 * 1024))
 
 # --- Logging: one JSON object a line in production (for the log collector), plain text in
 # development. Events carry their fields as `extra=` (see helsefellesskap/logging.py).
