@@ -140,3 +140,57 @@ def test_report_survives_the_worker_killed_mid_render(tmp_path):
             "seconds from kill to done": round(recovered_in, 1),
         },
     )
+
+
+def _has_received_a_task(log_path) -> bool:
+    return log_path.exists() and b"received" in log_path.read_bytes()
+
+
+def test_a_second_worker_finishes_the_report_of_a_worker_killed_mid_render(tmp_path):
+    """Two workers run; the one rendering is killed; the other, already running, gets the
+    unacknowledged message once the visibility timeout has passed and finishes the report."""
+    from actionplan import services
+    from actionplan.models import Plan
+    from helsefellesskap.celery import app
+
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    app.connection_for_write().default_channel.client.flushdb()  # no message of earlier runs
+    call_command("load_real_plan", verbosity=0)
+    plan = Plan.objects.current()
+    sara = make_user("sara", secretariat=True)
+    logs = [tmp_path / "worker-a.log", tmp_path / "worker-b.log"]
+    workers = [_start_worker(path) for path in logs]
+    try:
+        report, created = services.report_request(plan=plan, year=2024, by=sara)
+        assert created
+        _wait_for(report, {JobState.RENDERING, JobState.DONE, JobState.FAILED}, 120)
+        assert report.state == JobState.RENDERING, "the render ended before it could be killed"
+        rendering = [n for n, path in enumerate(logs) if _has_received_a_task(path)]
+        assert len(rendering) == 1, [path.read_text()[-500:] for path in logs]
+        victim, survivor = rendering[0], 1 - rendering[0]
+        _kill(workers[victim])
+        killed_at = time.monotonic()
+
+        _wait_for(report, {JobState.DONE, JobState.FAILED}, 240)
+        recovered_in = time.monotonic() - killed_at
+    finally:
+        for process in workers:
+            if not process.log.closed:
+                _kill(process)
+    assert report.state == JobState.DONE, report.error + logs[survivor].read_text()[-2000:]
+    assert report.attempts == 2
+    assert _has_received_a_task(logs[survivor])
+    assert (report.pages or 0) > 10
+    assert (settings.MEDIA_ROOT / report.file.name).stat().st_size == report.size
+    assert type(report).objects.count() == 1
+
+    record_figures(
+        "worker_killed_second_worker_finishes",
+        {
+            "fault": "one of two celery workers SIGKILLed while rendering the real plan's report",
+            "finished by": "the other worker, already running, without a restart",
+            "attempts": report.attempts,
+            "pages": report.pages,
+            "seconds from kill to done": round(recovered_in, 1),
+        },
+    )
