@@ -1,5 +1,6 @@
 """The cache stays within its budget however many distinct URLs are asked for, and the broker,
-a Redis of its own, loses nothing meanwhile (docker-compose's `cache` and `redis` services).
+a Redis of its own, loses nothing meanwhile (docker-compose's `redis-cache` and `redis-broker`
+services).
 
 Two real Redis servers are started for the test, configured as docker-compose configures them:
 the cache with a small maxmemory and allkeys-lru, the broker with noeviction. 2 000 distinct
@@ -7,11 +8,6 @@ query strings are then sent as anonymous visitors: half with a parameter no page
 stored), half with distinct search words (stored, compressed, and evicted once the budget is
 reached).
 """
-
-import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 import redis
@@ -28,12 +24,6 @@ pytestmark = [
 BUDGET = 4 * 1024 * 1024
 # Redis counts a little of its own bookkeeping beside the keys when it compares with maxmemory.
 SLACK = 512 * 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _queue_fifty(broker):
@@ -53,51 +43,6 @@ def _drain(queue) -> list[int]:
         message.ack()
     queue.close()
     return received
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    """Start redis-server with the given options; yields a function returning its URL."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed (Debian: apt-get install redis-server)")
-    started = []
-
-    def start(*options: str) -> str:
-        port = _free_port()
-        process = subprocess.Popen(  # noqa: S603 - a fixed binary and our own options
-            [
-                binary,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--dir",
-                str(tmp_path),
-                "--appendonly",
-                "no",
-                *options,
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        started.append(process)
-        url = f"redis://127.0.0.1:{port}/0"
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                redis.Redis.from_url(url).ping()
-                return url
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    yield start
-    for process in started:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_two_thousand_distinct_query_strings_stay_within_the_budget_and_spare_the_broker(
