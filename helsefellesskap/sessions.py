@@ -55,3 +55,24 @@ class SessionStore(cached_db.SessionStore):
     def __init__(self, session_key=None):
         super().__init__(session_key)
         self._cache = _TolerantCache(self._cache)
+
+
+def forget_cached_sessions() -> int:
+    """Drop every session's cached copy, so that only sessions in the database count (after a
+    restore into an empty database: everyone logs in again). Returns how many were dropped.
+
+    On Redis only the session keys go (the cache may share its server with the broker); any
+    other backend is process-local or private to the cache and is cleared whole."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    session_cache = caches[settings.SESSION_CACHE_ALIAS]
+    client_of = getattr(getattr(session_cache, "_cache", None), "get_client", None)
+    if client_of is None:
+        session_cache.clear()
+        return 0
+    client = client_of(write=True)
+    keys = list(client.scan_iter(match=f"*{cached_db.KEY_PREFIX}*"))
+    if keys:
+        client.delete(*keys)
+    return len(keys)

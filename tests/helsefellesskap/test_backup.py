@@ -115,6 +115,17 @@ def test_restore_brings_back_everything_identical(transactional_db, settings, tm
     )
 
 
+def test_after_a_restore_everyone_logs_in_again(archive, settings, client):
+    """Sessions are read from the cache (helsefellesskap/sessions.py): a copy there must not
+    bring back a session the restored database does not have."""
+    client.force_login(get_user_model().objects.get(username="sara"))
+    assert client.get("/").wsgi_request.user.is_authenticated
+    empty_the_portal(settings)
+    call_command("restore", str(archive), verbosity=0)
+
+    assert not client.get("/").wsgi_request.user.is_authenticated
+
+
 def test_restored_database_takes_new_content(archive, settings):
     empty_the_portal(settings)
     call_command("restore", str(archive), verbosity=0)

@@ -1,10 +1,13 @@
 """manage.py restore ARCHIVE: put a backup back into an empty, migrated database."""
 
+import contextlib
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from helsefellesskap.backup import BackupError, backup_restore
+from helsefellesskap.page_cache import CACHE_DOWN
+from helsefellesskap.sessions import forget_cached_sessions
 
 
 class Command(BaseCommand):
@@ -26,6 +29,9 @@ class Command(BaseCommand):
                     manifest = backup_restore(source)
         except (BackupError, OSError) as error:
             raise CommandError(str(error)) from error
+        # The restored database has no sessions; their cached copies must not outlive them.
+        with contextlib.suppress(*CACHE_DOWN):
+            forget_cached_sessions()
         rows = sum(manifest["counts"].values())
         self.stdout.write(
             self.style.SUCCESS(
