@@ -208,6 +208,9 @@ ENROLMENT_LINK_MAX_AGE = env_int("ENROLMENT_LINK_MAX_AGE", 72 * 60 * 60)
 # amr holds one of the values, or whose acr is one of them, counts as the second factor).
 def _oidc_provider(key: str) -> dict:
     prefix = f"OIDC_{key.upper()}_"
+    for needed in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET"):
+        if not os.environ.get(prefix + needed):
+            raise ImproperlyConfigured(f"OIDC_PROVIDERS names {key!r}: {prefix}{needed} is empty")
     return {
         "key": key,
         "issuer": os.environ.get(prefix + "ISSUER", "").rstrip("/"),
