@@ -1,26 +1,78 @@
 """Workflows of the action plan that cross models and have side effects."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from helsefellesskap.render_jobs import request_render, retry_render
-from helsefellesskap.roles import can_edit_committee, is_secretariat
 
-from .models import Report
-
-
-def can_request_report(user, committee) -> bool:
-    """The secretariat may ask for any report; a committee's editors for their committee's."""
-    if committee is None:
-        return is_secretariat(user)
-    return can_edit_committee(user, committee)
+from .models import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, Measure, MeasureStatus, Report, Status
+from .rights import can_correct_locked_year, can_request_report, require_report_access
+from .versioning import YearLocked, claim_version
 
 
-def require_report_access(user, report: Report) -> None:
-    """Raise PermissionDenied unless the user may see, download or retry this report."""
-    if not can_request_report(user, report.committee):
-        raise PermissionDenied
+def measure_status_set(
+    *, measure: Measure, year, status, note="", by, expected_version, reason=None
+) -> MeasureStatus:
+    """Set a measure's status for a year, made on ``expected_version`` (0: not set yet).
+
+    Raises ValidationError (bad input, keyed by field), YearLocked (a locked year and the
+    user may not correct it) or VersionConflict (someone saved since); nothing is saved then.
+    """
+    plan = measure.goal.plan
+    note = (note or "").strip()
+    reason = (reason or "").strip()
+    errors = {}
+    if year not in plan.years:
+        errors["year"] = plan.year_error()
+    if status not in Status.values:
+        errors["status"] = _("Choose one of the plan's statuses.")
+    if len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = _("The comment may be at most %(max)s characters.") % {
+            "max": NOTE_MAX_LENGTH
+        }
+    if len(reason) > REASON_MAX_LENGTH:
+        errors["reason"] = _("The reason may be at most %(max)s characters.") % {
+            "max": REASON_MAX_LENGTH
+        }
+    if not measure.is_active:
+        errors["__all__"] = _("This measure is retired; its statuses can no longer change.")
+    if errors:
+        raise ValidationError(errors)
+    if plan.is_year_locked(year):
+        if not can_correct_locked_year(by):
+            raise YearLocked.of(year)
+        if not reason:
+            raise ValidationError(
+                {"reason": _("Give a reason for correcting a year that is locked.")}
+            )
+
+    mine = MeasureStatus(measure=measure, year=year, status=status, note=note, updated_by=by)
+    mine._history_user = by
+    mine._change_reason = reason or None
+    with transaction.atomic():
+        if expected_version == 0:
+            try:
+                # A savepoint, so that a concurrent first save (unique measure+year)
+                # leaves the outer transaction usable for reading what they saved.
+                with transaction.atomic():
+                    mine.save()
+            except IntegrityError:
+                raise MeasureStatus.conflict_for(measure, year, mine) from None
+            return mine
+        current = MeasureStatus.objects.filter(measure=measure, year=year).first()
+        if (
+            current is not None
+            and current.version == expected_version
+            and (current.status, current.note) == (status, note)
+        ):
+            return current  # nothing changed: no new version, no history noise
+        if current is None or not claim_version(MeasureStatus, current.pk, expected_version):
+            raise MeasureStatus.conflict_for(measure, year, mine)
+        mine.pk = current.pk
+        mine.version = expected_version + 1
+        mine.save(force_update=True)
+        return mine
 
 
 def report_request(*, plan, year: int, committee=None, by) -> tuple[Report, bool]:
@@ -31,8 +83,7 @@ def report_request(*, plan, year: int, committee=None, by) -> tuple[Report, bool
     """
     if not can_request_report(by, committee):
         raise PermissionDenied
-    if year not in plan.years:
-        raise ValidationError(_("The year must be one of the plan's years."))
+    plan.require_year(year)
     if committee is not None and not committee.goals.filter(plan=plan).exists():
         raise ValidationError(_("This committee has no goals in the plan."))
     return request_render(
@@ -57,7 +108,7 @@ def plan_start_next(*, plan, title: str, start_year: int, end_year: int, carry_m
     statuses are not copied (the new period starts unreported). The old plan is marked ended
     and is otherwise left as it was.
     """
-    from helsefellesskap.roles import require_secretariat
+    from helsefellesskap.secretariat import require_secretariat
 
     from .models import Goal, Measure, Plan, SubGoal
 

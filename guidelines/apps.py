@@ -7,4 +7,9 @@ class GuidelinesConfig(AppConfig):
     verbose_name = _("Guidelines")
 
     def ready(self):
+        from actionplan.contributions import REPORT_CHAPTERS
+
         from . import signals  # noqa: F401 - connects the receivers
+        from .report_chapter import CHAPTER
+
+        REPORT_CHAPTERS.register(CHAPTER)

@@ -14,11 +14,6 @@ from django.views.decorators.http import require_POST
 
 from helsefellesskap.exports import set_download_name
 from helsefellesskap.pdf import html_to_pdf
-from helsefellesskap.roles import (
-    can_create_guideline,
-    can_edit_guideline,
-    require_guideline_editor,
-)
 
 from .attachments import CONTENT_TYPES
 from .diff import text_diff
@@ -31,6 +26,7 @@ from .forms import (
     PublishVersionForm,
 )
 from .models import Guideline, GuidelineAttachment, GuidelineVersion
+from .rights import can_create_guideline, can_edit_guideline, require_guideline_editor
 from .search import snippet_html
 
 PAGE_SIZE = 20

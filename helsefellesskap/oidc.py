@@ -40,7 +40,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from helsefellesskap.models import OIDCIdentity
 from helsefellesskap.otp_session import PROVIDER_MFA_SESSION_KEY
-from helsefellesskap.roles import SECRETARIAT_GROUP
+from helsefellesskap.secretariat import SECRETARIAT_GROUP
 
 logger = logging.getLogger("helsefellesskap.auth")
 

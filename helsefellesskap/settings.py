@@ -120,7 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "helsefellesskap.context_processors.portal",
+                "actionplan.context_processors.portal",
             ],
         },
     },

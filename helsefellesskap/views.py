@@ -1,12 +1,10 @@
-"""Views the whole portal shares: the health check, the last-resort error page, the styleguide,
-and the pages the law expects (accessibility statement, privacy)."""
+"""Views the whole portal shares: the health check, the last-resort error page, and the pages
+the law expects (accessibility statement, privacy)."""
 
 import datetime
 import sys
 
-from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,10 +13,8 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from actionplan.models import Status
 from helsefellesskap.health import run_checks
 from helsefellesskap.middleware import DATABASE_UNAVAILABLE_ERRORS, database_unavailable_response
-from helsefellesskap.roles import require_secretariat
 
 # When the accessibility statement was last checked against the portal (uustatus.no asks for it).
 ACCESSIBILITY_STATEMENT_REVIEWED = datetime.date(2026, 12, 7)
@@ -45,26 +41,6 @@ def server_error(request):
     if isinstance(error, DATABASE_UNAVAILABLE_ERRORS):
         return database_unavailable_response()
     return defaults.server_error(request)
-
-
-class _SampleForm(forms.Form):
-    """A form with every kind of field the portal uses, to show fields and errors."""
-
-    title = forms.CharField(label=_("Measure"), help_text=_("As it stands in the plan."))
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, widget=forms.RadioSelect)
-    year = forms.ChoiceField(label=_("Year"), choices=[(y, y) for y in (2024, 2025, 2026)])
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False)
-    priority = forms.BooleanField(label=_("Aimed at a priority patient group"), required=False)
-
-
-@login_required
-def styleguide(request):
-    """Every building block of the look on one page, for the secretariat and the browser tests."""
-    require_secretariat(request.user)
-    form = _SampleForm(request.GET if "title" in request.GET else None)
-    if form.is_bound:
-        form.is_valid()
-    return render(request, "design/styleguide.html", {"form": form, "statuses": Status})
 
 
 def _about_crumbs(label):

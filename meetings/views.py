@@ -22,14 +22,9 @@ from django_tables2 import SingleTableMixin
 
 from actionplan.caching import MEETINGS_CONTENT, PLAN_CONTENT, cached_fragment
 from actionplan.models import Committee
+from actionplan.rights import editable_committee_ids
 from helsefellesskap.render_views import job_download, job_page, redirect_to_job
-from helsefellesskap.roles import (
-    can_export_minutes,
-    can_organise_meeting,
-    editable_committee_ids,
-    is_secretariat,
-    require_meeting_organiser,
-)
+from helsefellesskap.secretariat import is_secretariat
 
 from . import ical, services
 from .filters import ActionPointFilter
@@ -50,9 +45,14 @@ from .models import (
     Meeting,
     MeetingSeries,
     MinutesExport,
-    private_meeting_committee_ids,
 )
 from .prefill import draft_agenda
+from .rights import (
+    can_export_minutes,
+    can_organise_meeting,
+    private_meeting_committee_ids,
+    require_meeting_organiser,
+)
 from .schedule import entries_between, month_grid
 from .tables import ActionPointTable
 

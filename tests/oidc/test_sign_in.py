@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 
 from helsefellesskap.models import OIDCIdentity
 from helsefellesskap.oidc import OIDCBackend
-from helsefellesskap.roles import SECRETARIAT_GROUP
+from helsefellesskap.secretariat import SECRETARIAT_GROUP
 from tests.oidc.conftest import Provider, portal_path, through_provider
 
 pytestmark = [pytest.mark.oidc, pytest.mark.django_db]

@@ -11,13 +11,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from helsefellesskap.roles import can_correct_locked_year
-
-from .access import get_committee_for_editor, get_measure_for_editor
-from .forms import ReportReasonForm, StatusForm, add_model_errors, status_row_formset
-from .models import Measure, Plan
-from .partials import safe_next, status_cell_context, status_form_context
-from .versioning import VersionConflict, YearLocked
+from ..forms import ReportReasonForm, StatusForm, add_model_errors, status_row_formset
+from ..models import Measure, Plan
+from ..partials import safe_next, status_cell_context, status_form_context
+from ..rights import can_correct_locked_year, get_committee_for_editor, get_measure_for_editor
+from ..services import measure_status_set
+from ..versioning import VersionConflict, YearLocked
 
 
 @require_GET
@@ -38,7 +37,7 @@ def status_update(request, pk, year):
     measure = get_measure_for_editor(request, pk)
     plan = measure.goal.plan
     if year not in plan.years:
-        return HttpResponseBadRequest(_("The year must be one of the plan's years."))
+        return HttpResponseBadRequest(plan.year_error())
     default_next = measure.get_absolute_url()
     next_url = safe_next(request, default_next)
     template = "actionplan/_status_form.html" if request.htmx else "actionplan/status_edit.html"
@@ -55,7 +54,8 @@ def status_update(request, pk, year):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            measure.set_status(
+            measure_status_set(
+                measure=measure,
                 year=year,
                 status=data["status"],
                 note=data["note"],
@@ -106,8 +106,10 @@ def report_year(request, slug, year):
     """Report one year for all of a committee's measures, saved together or not at all."""
     committee = get_committee_for_editor(request, slug)
     plan = Plan.objects.current()
-    if plan is None or year not in plan.years:
-        return HttpResponseBadRequest(_("The year must be one of the plan's years."))
+    if plan is None:
+        return HttpResponseBadRequest(_("No plan has been loaded yet."))
+    if year not in plan.years:
+        return HttpResponseBadRequest(plan.year_error())
     measures = list(
         Measure.objects.active()
         .in_plan(plan)
@@ -118,9 +120,7 @@ def report_year(request, slug, year):
     )
     locked = year in plan.locked_years
     if locked and not can_correct_locked_year(request.user):
-        messages.error(
-            request, _("%(year)s is locked: SSU has adopted its revision.") % {"year": year}
-        )
+        messages.error(request, str(YearLocked.of(year)))
         return _render_report(request, committee, plan, year, measures, None, None, status=403)
 
     data = request.POST.copy() if request.method == "POST" else None
@@ -174,7 +174,8 @@ def _save_report(formset, *, year, by, reason) -> int:
                 code = code or 400
                 continue
             try:
-                measure.set_status(
+                measure_status_set(
+                    measure=measure,
                     year=year,
                     status=data["status"],
                     note=data["note"],
