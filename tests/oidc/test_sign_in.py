@@ -281,3 +281,46 @@ def test_login_page_offers_each_provider(client, use_provider):
     page = client.get("/accounts/login/").content.decode()
     assert "Sign in with the test provider" in page
     assert 'href="/accounts/oidc/test/login/' in page
+
+
+def test_discovery_naming_another_issuer_is_refused(client, oidc_provider, settings, caplog):
+    from django.core.cache import cache
+
+    cache.clear()
+    # The same server under another name: its metadata names 127.0.0.1, not localhost.
+    settings.OIDC_PROVIDERS = {
+        "test": oidc_provider.config(issuer=f"http://localhost:{oidc_provider.port}")
+    }
+    response = client.get("/accounts/oidc/test/login/")
+    assert response["Location"] == "/accounts/login/"
+    assert "is not available right now" in client.get("/accounts/login/").content.decode()
+    assert any("discovery failed" in r.getMessage() for r in caplog.records)
+    assert "oidc_states" not in client.session
+
+
+def test_provider_unreachable_is_refused_without_a_500(client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.OIDC_PROVIDERS = {
+        "test": {**_closed_port_provider(), "key": "test"},
+    }
+    response = client.get("/accounts/oidc/test/login/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+
+
+def _closed_port_provider():
+    from tests.oidc.conftest import _free_port
+
+    port = _free_port()  # nothing listens there
+    return {
+        "issuer": f"http://127.0.0.1:{port}",
+        "client_id": "portal",
+        "client_secret": "x",
+        "name": "Down",
+        "scopes": "openid",
+        "email_verified_claim": "email_verified",
+        "mfa_amr": [],
+        "mfa_acr": [],
+    }
