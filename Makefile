@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # System libraries WeasyPrint needs (Debian 12 names); gettext compiles the translations.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libjpeg62-turbo libopenjp2-7 libffi8 shared-mime-info fonts-dejavu-core gettext
 
-.PHONY: run test lint format migrations-check system-deps install demo bench clean messages translations
+.PHONY: oidc-provider run test lint format migrations-check system-deps install demo bench clean messages translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,17 @@ run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
 
 # The whole test suite. Service tests skip (with the reason) unless the service is configured.
-test: install
+test: install oidc-provider
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The real OpenID provider the sign-in tests start (npm oidc-provider, locked in
+# tests/oidc/provider/package-lock.json). Without Node the `oidc` tests skip with the reason.
+OIDC_PROVIDER := tests/oidc/provider/node_modules/.package-lock.json
+oidc-provider:
+	@if command -v npm >/dev/null 2>&1; then \
+	  [ -f $(OIDC_PROVIDER) ] && [ $(OIDC_PROVIDER) -nt tests/oidc/provider/package-lock.json ] || \
+	  npm ci --prefix tests/oidc/provider --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the OpenID sign-in tests (marker oidc) will be skipped"; fi
 
 lint: install
 	$(VENV)/bin/ruff check .

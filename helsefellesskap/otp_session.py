@@ -15,6 +15,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 from django_otp.models import Device
 
+#: The user whose provider sign-in counted as the second factor (set by helsefellesskap/oidc.py).
+PROVIDER_MFA_SESSION_KEY = "oidc_mfa_user"
+
 #: The session's device persistent id while the request's user is being loaded.
 _session_device = contextvars.ContextVar("session_otp_device", default=None)
 
@@ -44,6 +47,11 @@ class PortalOTPMiddleware(OTPMiddleware):
         finally:
             _session_device.reset(token)
         self._init_user_fields(user)
+        if authenticated and request.session.get(PROVIDER_MFA_SESSION_KEY) == user.pk:
+            # Signed in at an OpenID provider that asked for its own second factor (the amr/acr
+            # policy, helsefellesskap/oidc.py): that is this session's second factor.
+            user.is_verified = lambda: True
+            return user
         if not authenticated or not persistent_id:
             return user
         verified = getattr(user, "_otp_device_ok", None)

@@ -147,6 +147,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend, reading the secretariat membership with the user (one query less a page).
     "helsefellesskap.auth_backend.PortalModelBackend",
+    # Sign-in at an OpenID provider (only answers the provider's callback).
+    "helsefellesskap.oidc.OIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -210,6 +212,7 @@ TWO_FACTOR_EXEMPT_PATHS = [
     "/admin/logout/",
     "/accounts/login/",
     "/accounts/logout/",
+    "/accounts/oidc/",
     "/accounts/password_reset/",
     "/accounts/reset/",
     "/accounts/two-factor/",
@@ -220,6 +223,43 @@ TWO_FACTOR_EXEMPT_PATHS = [
 RECOVERY_CODE_COUNT = 10
 # How long a one-time link for a first enrolment lasts (helsefellesskap/enrolment.py).
 ENROLMENT_LINK_MAX_AGE = env_int("ENROLMENT_LINK_MAX_AGE", 72 * 60 * 60)
+
+
+# --- Sign-in with OpenID Connect (helsefellesskap/oidc.py, docs/oidc.md). None configured: only
+# the local log-in, nothing else changes. OIDC_PROVIDERS names the providers ("entra,idporten");
+# each KEY reads OIDC_<KEY>_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _NAME (the button's text) and
+# optionally _SCOPES, _EMAIL_VERIFIED_CLAIM (the claim that vouches for the e-mail; empty: none
+# does, so only a linked `sub` signs in), _MFA_AMR and _MFA_ACR (comma lists: an ID token whose
+# amr holds one of the values, or whose acr is one of them, counts as the second factor).
+def _oidc_provider(key: str) -> dict:
+    prefix = f"OIDC_{key.upper()}_"
+    for needed in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET"):
+        if not os.environ.get(prefix + needed):
+            raise ImproperlyConfigured(f"OIDC_PROVIDERS names {key!r}: {prefix}{needed} is empty")
+    return {
+        "key": key,
+        "issuer": os.environ.get(prefix + "ISSUER", "").rstrip("/"),
+        "client_id": os.environ.get(prefix + "CLIENT_ID", ""),
+        "client_secret": os.environ.get(prefix + "CLIENT_SECRET", ""),
+        "name": os.environ.get(prefix + "NAME", key),
+        "scopes": os.environ.get(prefix + "SCOPES", "openid email profile"),
+        "email_verified_claim": os.environ.get(prefix + "EMAIL_VERIFIED_CLAIM", "email_verified"),
+        "mfa_amr": env_list(prefix + "MFA_AMR", "mfa,hwk,swk,otp,fpt,face,sms"),
+        "mfa_acr": env_list(prefix + "MFA_ACR", ""),
+    }
+
+
+OIDC_PROVIDERS = {key: _oidc_provider(key) for key in env_list("OIDC_PROVIDERS")}
+# mozilla-django-oidc's own settings; the per-provider ones are given by helsefellesskap/oidc.py.
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_STORE_ID_TOKEN = True  # the hint for the log-out at the provider
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+OIDC_CALLBACK_CLASS = "helsefellesskap.oidc.CallbackView"
+# Seconds of clock difference allowed when checking an ID token's expiry.
+OIDC_CLOCK_SKEW = env_int("OIDC_CLOCK_SKEW", 30)
 
 # --- Security. Production defaults are secure; each can be changed through the environment.
 # Sessions suit shared office computers: a working day at most, gone when the browser closes.

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from helsefellesskap import oidc
 from helsefellesskap import views as portal_views
 from helsefellesskap.api import api
 
@@ -21,6 +22,11 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # Accounts and language.
     path("accounts/two-factor/", include("helsefellesskap.twofactor_urls")),
+    path("accounts/login/", oidc.PortalLoginView.as_view(), name="login"),
+    path("accounts/logout/", oidc.PortalLogoutView.as_view(), name="logout"),
+    # Sign-in at an OpenID provider (helsefellesskap/oidc.py); without providers: 404.
+    path("accounts/oidc/callback/", oidc.CallbackView.as_view(), name="oidc_callback"),
+    path("accounts/oidc/<slug:key>/login/", oidc.LoginView.as_view(), name="oidc_login"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language switcher takes no CSRF token, so the anonymous pages that carry it hold
     # nothing per visitor and can be served whole from the cache (issue 9). A forged post can

@@ -47,6 +47,12 @@ def _missing_service(marker: str) -> str | None:
             import playwright  # noqa: F401
         except ImportError:
             return "needs Python Playwright: pip install playwright"
+    elif marker == "oidc":
+        if not shutil.which("node"):
+            return "needs Node.js for the test OpenID provider: apt-get install nodejs npm"
+        provider = os.path.join(os.path.dirname(__file__), "oidc", "provider", "node_modules")
+        if not os.path.isdir(os.path.join(provider, "oidc-provider")):
+            return "needs the test OpenID provider: make oidc-provider"
     elif marker == "libreoffice" and not (shutil.which("libreoffice") or shutil.which("soffice")):
         return "needs LibreOffice: apt-get install libreoffice-writer-nogui"
     elif marker == "s3":
@@ -58,7 +64,7 @@ def _missing_service(marker: str) -> str | None:
     return None
 
 
-SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser", "libreoffice", "s3")
+SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser", "libreoffice", "s3", "oidc")
 
 # The real hasher is slow by design; tests make many users and are not about hashing.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

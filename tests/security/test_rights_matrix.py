@@ -401,6 +401,12 @@ MATRIX = {
     "two_factor:disable": Row(at("two_factor:disable"), ALL_405, "login ok ok ok 403"),
     "login": Row(at("login"), EVERYONE, EVERYONE),
     "logout": Row(at("logout"), ALL_405, EVERYONE, writes=False),
+    # Sign-in at an OpenID provider: none is configured here, so the provider's page is 404 and
+    # a callback without a state of this session goes back to the log-in page, changing nothing.
+    "oidc_login": Row(
+        lambda w, s: (reverse("oidc_login", args=["entra"]), None), "404 404 404 404 404", ALL_405
+    ),
+    "oidc_callback": Row(at("oidc_callback"), "login login login login login", ALL_405),
     "password_change": Row(at("password_change"), LOGGED_IN, LOGGED_IN),
     "password_change_done": Row(at("password_change_done"), LOGGED_IN, POST_ONLY),
     "password_reset": Row(at("password_reset"), EVERYONE, EVERYONE),
