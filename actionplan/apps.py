@@ -7,4 +7,9 @@ class ActionplanConfig(AppConfig):
     verbose_name = _("Joint action plan")
 
     def ready(self):
-        from actionplan import signals  # noqa: F401 - connects the receivers
+        from actionplan import (
+            signals,  # noqa: F401 - connects the receivers
+            site_search,
+        )
+
+        site_search.register()

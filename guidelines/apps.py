@@ -7,4 +7,8 @@ class GuidelinesConfig(AppConfig):
     verbose_name = _("Guidelines")
 
     def ready(self):
+        from guidelines import site_search
+
         from . import signals  # noqa: F401 - connects the receivers
+
+        site_search.register()

@@ -6,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from actionplan import views as actionplan_views
+from helsefellesskap import search_views
 from helsefellesskap import views as portal_views
 
 urlpatterns = [
@@ -28,6 +29,8 @@ urlpatterns = [
     # The pages the law expects: the accessibility statement and the privacy statement.
     path("accessibility/", portal_views.accessibility_statement, name="accessibility"),
     path("privacy/", portal_views.privacy, name="privacy"),
+    # One search over what the apps register (helsefellesskap/site_search.py).
+    path("search/", search_views.search, name="site_search"),
     # The look's building blocks on one page (secretariat only).
     path("design/", portal_views.styleguide, name="styleguide"),
     path("admin/", admin.site.urls),

@@ -7,4 +7,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from meetings import signals  # noqa: F401 - connects the receivers
+        from meetings import (
+            signals,  # noqa: F401 - connects the receivers
+            site_search,
+        )
+
+        site_search.register()
