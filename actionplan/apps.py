@@ -7,9 +7,15 @@ class ActionplanConfig(AppConfig):
     verbose_name = _("Joint action plan")
 
     def ready(self):
-        from actionplan import (
-            signals,  # noqa: F401 - connects the receivers
-            site_search,
-        )
+        from actionplan import signals  # noqa: F401 - connects the receivers
+        from actionplan.report import render_report
+        from actionplan.rights import annotate_editable_committees, attach_editable_committees
+        from helsefellesskap.auth_backend import read_with_user
+        from helsefellesskap.render_jobs import register_renderer
+
+        register_renderer("actionplan.annual_report", render_report)
+        # The committees an editor edits, read in the query that loads the user.
+        read_with_user(annotate_editable_committees, attach_editable_committees)
+        from actionplan import site_search
 
         site_search.register()

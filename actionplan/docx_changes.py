@@ -34,6 +34,7 @@ from .models import (
     SubGoal,
     status_label,
 )
+from .services import measure_status_set
 
 #: How alike two texts must be (difflib ratio) to count as the same item revised.
 SIMILAR = 0.6
@@ -687,10 +688,15 @@ class _Applier:
         note = change.new_note[:NOTE_MAX_LENGTH]
         version = change.current.version if change.current else 0
         if change.new_status:
-            measure.set_status(
-                year=change.year, status=change.new_status, note=note, by=self.by,
-                expected_version=version, reason=self.reason,
-            )  # fmt: skip
+            measure_status_set(
+                measure=measure,
+                year=change.year,
+                status=change.new_status,
+                note=note,
+                by=self.by,
+                expected_version=version,
+                reason=self.reason,
+            )
         else:  # a note with no status (the document's uncoloured "Årleg", "2024/25")
             row = change.current or MeasureStatus(measure=measure, year=change.year)
             row.note = note

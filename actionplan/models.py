@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.db.models import Count, F, FilteredRelation, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -13,13 +13,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from helsefellesskap.render_jobs import IN_FLIGHT, RenderedFile, RenderJob, RenderJobQuerySet
+from helsefellesskap.render_jobs import IN_FLIGHT, RenderJob, RenderJobQuerySet
 
 from .versioning import (
     VersionConflict,
     Versioned,
-    YearLocked,
-    claim_version,
     field_changes,
 )
 
@@ -225,10 +223,21 @@ class Plan(models.Model):
         """Has SSU adopted this year's revision (so its statuses are read-only for editors)?"""
         return self.revision_years.filter(year=year, locked_at__isnull=False).exists()
 
+    def require_year(self, year) -> None:
+        """Raise ValidationError (on "year") unless the year is one of this plan's years."""
+        if year not in self.years:
+            raise ValidationError({"year": self.year_error()})
+
+    def year_error(self) -> str:
+        """What a person is told who gives a year outside this plan."""
+        return _("The year must be one of the plan's years (%(first)s–%(last)s).") % {
+            "first": self.years[0],
+            "last": self.years[-1],
+        }
+
     def open_revision(self, year: int, *, by, deadline=None) -> "RevisionYear":
         """Open the annual revision for a year of this plan."""
-        if year not in self.years:
-            raise ValidationError({"year": _("The year must be one of the plan's years.")})
+        self.require_year(year)
         if self.revision_years.filter(year=year).exists():
             raise ValidationError({"year": _("A revision for this year is already open.")})
         revision = self.revision_years.create(year=year, deadline=deadline, opened_by=by)
@@ -247,10 +256,6 @@ class CommitteeQuerySet(models.QuerySet):
         return self.annotate(
             in_plan=models.Exists(Goal.objects.filter(committee=models.OuterRef("pk"), plan=plan))
         ).select_related("leader", "deputy", "secretary")
-
-    def editable_by(self, user):
-        """Committees whose plan content this (non-secretariat) user may edit."""
-        return self.filter(Q(leader__user=user) | Q(deputy__user=user) | Q(editors=user)).distinct()
 
 
 class Committee(models.Model):
@@ -606,76 +611,6 @@ class Measure(Versioned, models.Model):
         """The measures under the same goal and sub-goal."""
         return Measure.objects.filter(goal_id=self.goal_id, subgoal_id=self.subgoal_id)
 
-    def set_status(
-        self, *, year, status, note="", by, expected_version, reason=None
-    ) -> "MeasureStatus":
-        """Set this measure's status for a year, made on ``expected_version`` (0: not set yet).
-
-        Raises ValidationError (bad input, keyed by field), YearLocked (a locked year and the
-        user may not correct it) or VersionConflict (someone saved since); nothing is saved then.
-        """
-        from helsefellesskap.roles import can_correct_locked_year
-
-        plan = self.goal.plan
-        note = (note or "").strip()
-        reason = (reason or "").strip()
-        errors = {}
-        if year not in plan.years:
-            errors["year"] = _("The year must be one of the plan's years (%(first)s–%(last)s).") % {
-                "first": plan.years[0],
-                "last": plan.years[-1],
-            }
-        if status not in Status.values:
-            errors["status"] = _("Choose one of the plan's statuses.")
-        if len(note) > NOTE_MAX_LENGTH:
-            errors["note"] = _("The comment may be at most %(max)s characters.") % {
-                "max": NOTE_MAX_LENGTH
-            }
-        if len(reason) > REASON_MAX_LENGTH:
-            errors["reason"] = _("The reason may be at most %(max)s characters.") % {
-                "max": REASON_MAX_LENGTH
-            }
-        if not self.is_active:
-            errors["__all__"] = _("This measure is retired; its statuses can no longer change.")
-        if errors:
-            raise ValidationError(errors)
-        if plan.is_year_locked(year):
-            if not can_correct_locked_year(by):
-                raise YearLocked(
-                    _("%(year)s is locked: SSU has adopted its revision.") % {"year": year}
-                )
-            if not reason:
-                raise ValidationError(
-                    {"reason": _("Give a reason for correcting a year that is locked.")}
-                )
-
-        mine = MeasureStatus(measure=self, year=year, status=status, note=note, updated_by=by)
-        mine._history_user = by
-        mine._change_reason = reason or None
-        with transaction.atomic():
-            if expected_version == 0:
-                try:
-                    # A savepoint, so that a concurrent first save (unique measure+year)
-                    # leaves the outer transaction usable for reading what they saved.
-                    with transaction.atomic():
-                        mine.save()
-                except IntegrityError:
-                    raise MeasureStatus.conflict_for(self, year, mine) from None
-                return mine
-            current = MeasureStatus.objects.filter(measure=self, year=year).first()
-            if (
-                current is not None
-                and current.version == expected_version
-                and (current.status, current.note) == (status, note)
-            ):
-                return current  # nothing changed: no new version, no history noise
-            if current is None or not claim_version(MeasureStatus, current.pk, expected_version):
-                raise MeasureStatus.conflict_for(self, year, mine)
-            mine.pk = current.pk
-            mine.version = expected_version + 1
-            mine.save(force_update=True)
-            return mine
-
     def restore_version(self, history_id: int, *, by, expected_version) -> "Measure":
         """Make an earlier version current again, as a new version (history is kept)."""
         record = self.history.filter(history_id=history_id).first()
@@ -852,14 +787,6 @@ class ReportQuerySet(RenderJobQuerySet):
         """Reports of one scope: a plan and year, and one committee or the whole plan."""
         return self.filter(plan=plan, year=year, committee=committee)
 
-    def visible_to(self, user):
-        """Reports this user may see: the secretariat all, editors their committees' ones."""
-        from helsefellesskap.roles import editable_committee_ids, is_secretariat
-
-        if is_secretariat(user):
-            return self
-        return self.filter(committee__in=editable_committee_ids(user))
-
     def for_archive(self):
         """Join what the archive list shows beside each report."""
         return self.select_related("plan", "committee", "requested_by")
@@ -887,6 +814,7 @@ class Report(RenderJob):
 
     objects = ReportQuerySet.as_manager()
     task_name = "actionplan.tasks.render_report"
+    renderer = "actionplan.annual_report"
 
     class Meta(RenderJob.Meta):
         verbose_name = _("annual report")
@@ -919,11 +847,6 @@ class Report(RenderJob):
 
     def same_document(self):
         return Report.objects.for_scope(plan=self.plan, year=self.year, committee=self.committee)
-
-    def render(self) -> RenderedFile:
-        from .report import render_report_pdf
-
-        return render_report_pdf(plan=self.plan, year=self.year, committee=self.committee)
 
 
 class ReminderKind(models.TextChoices):

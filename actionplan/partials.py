@@ -3,9 +3,8 @@
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from helsefellesskap.roles import can_correct_locked_year, can_edit_committee_id
-
 from .forms import StatusForm
+from .rights import can_correct_locked_year, can_edit_committee_id
 
 
 def safe_next(request, default: str) -> str:

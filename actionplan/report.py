@@ -2,7 +2,8 @@
 
 `build_report()` gathers everything in a fixed number of queries; the templates under
 `templates/actionplan/report/` lay it out as separate HTML documents: the cover and contents, the
-summary, one per committee (with its changes) and the closing sections. The parts are laid out in
+summary, one per committee (with its changes) and the closing sections, among them the
+chapters other apps contribute (`contributions`). The parts are laid out in
 parallel and reused while their HTML is unchanged (`helsefellesskap.pdf_parts`), then joined into
 one tagged PDF with one outline (`pdf_merge`) and numbered (`pdf_page_numbers`). The contents
 learn their page numbers from the laid-out parts.
@@ -26,6 +27,7 @@ from helsefellesskap.pdf_parts import render_parts
 from helsefellesskap.render_jobs import RenderedFile
 
 from .charts import status_bar_svg
+from .contributions import REPORT_CHAPTERS, gather
 from .coverage import coverage as priority_group_coverage
 from .models import (
     Committee,
@@ -108,25 +110,26 @@ class Report:
     sections: list
     by_priority_group: list
     changes: dict
-    guidelines: list
     generated_on: date
     # Priority-group coverage and its warnings (actionplan.coverage); whole-plan reports only.
     coverage: object = None
+    # The chapters other apps contribute (contributions.REPORT_CHAPTERS), with their content.
+    chapters: list = field(default_factory=list)
+
+    @property
+    def contributed(self) -> dict:
+        """Each contributed chapter's content by its key."""
+        return {chapter.contribution.key: chapter.content for chapter in self.chapters}
 
     @property
     def summaries(self) -> list[CountsRow]:
         return [section.summary for section in self.sections]
 
 
-def guidelines_in_force() -> list:
-    """The shared guidelines in force, with their last-updated dates, for the report."""
-    from guidelines.models import Guideline
+def build_report(*, plan, year, committee=None, chapters=REPORT_CHAPTERS.contributions) -> Report:
+    """Everything the report shows for one plan, year and scope (whole plan or one committee).
 
-    return list(Guideline.objects.in_force().select_related("committee").order_by("title", "pk"))
-
-
-def build_report(*, plan, year, committee=None, guidelines=guidelines_in_force) -> Report:
-    """Everything the report shows for one plan, year and scope (whole plan or one committee)."""
+    `chapters` gives the chapters other apps contribute (all registered ones by default)."""
     scope = Measure.objects.in_plan(plan).active()
     if committee:
         scope = scope.filter(goal__committee=committee)
@@ -168,9 +171,9 @@ def build_report(*, plan, year, committee=None, guidelines=guidelines_in_force) 
             for group in PriorityGroup.objects.all()
         ],
         changes=changes,
-        guidelines=guidelines(),
         generated_on=timezone.localdate(),
         coverage=None if committee else priority_group_coverage(plan=plan, year=year),
+        chapters=gather(chapters(), plan=plan, year=year, committee=committee),
     )
 
 
@@ -284,10 +287,8 @@ def contents(report: Report, page_numbers: dict | None) -> list[ContentsEntry]:
             ("coverage", pgettext("annual report", "Coverage of the priority patient groups"))
         )
     entries += [(f"committee-{s.committee.pk}", s.committee.name) for s in report.sections]
-    entries += [
-        ("changes", pgettext("annual report", "Changes since the last revision")),
-        ("guidelines", pgettext("annual report", "Shared guidelines in force")),
-    ]
+    entries.append(("changes", pgettext("annual report", "Changes since the last revision")))
+    entries += [(c.contribution.key, c.contribution.title()) for c in report.chapters]
     return [
         ContentsEntry(anchor, title, str(page_numbers[anchor]) if page_numbers else "000")
         for anchor, title in entries
@@ -330,7 +331,7 @@ def body_html(report: Report) -> Iterator[str]:
     yield _part(report, *summary, running=running, coverage=report.coverage)
     for section in report.sections:
         yield _part(report, "actionplan/report/_committee.html", running=running, section=section)
-    closing = ["actionplan/report/_changes.html", "actionplan/report/_guidelines.html"]
+    closing = ["actionplan/report/_changes.html"] + [c.template for c in report.chapters]
     yield _part(report, *closing, running=running)
 
 
@@ -366,6 +367,11 @@ def render_report_pdf(*, plan, year, committee=None) -> RenderedFile:
         stamp_page_numbers(joined.pdf, label=label, font=footer_font, place=FOOTER_PLACE)
         pages = len(joined.pdf.pages)
         return RenderedFile(content=joined.write(), pages=pages)
+
+
+def render_report(job) -> RenderedFile:
+    """The renderer of a Report job (registered under "actionplan.annual_report")."""
+    return render_report_pdf(plan=job.plan, year=job.year, committee=job.committee)
 
 
 @lru_cache(maxsize=8)

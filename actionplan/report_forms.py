@@ -3,9 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from helsefellesskap.roles import is_secretariat
+from helsefellesskap.secretariat import is_secretariat
 
 from .models import Committee, Plan
+from .rights import committees_edited_by
 
 
 class ReportRequestForm(forms.Form):
@@ -29,10 +30,9 @@ class ReportRequestForm(forms.Form):
         if current is not None:
             self.fields["plan"].initial = current.pk
             self.fields["year"].initial = current.default_year()
-        committees = Committee.objects.all()
+        # Editors ask only for their own committees' reports.
+        committees = committees_edited_by(user)
         if not is_secretariat(user):
-            # Editors ask only for their own committees' reports.
-            committees = committees.editable_by(user)
             self.fields["committee"].required = True
             self.fields["committee"].empty_label = None
         self.fields["committee"].queryset = committees
@@ -41,5 +41,5 @@ class ReportRequestForm(forms.Form):
         data = super().clean()
         plan, year = data.get("plan"), data.get("year")
         if plan and year and year not in plan.years:
-            self.add_error("year", _("The year must be one of the plan's years."))
+            self.add_error("year", plan.year_error())
         return data

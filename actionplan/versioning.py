@@ -55,6 +55,10 @@ class VersionConflict(Exception):
 class YearLocked(PermissionDenied):
     """The year's revision is adopted and locked: editors may no longer change its statuses."""
 
+    @classmethod
+    def of(cls, year) -> "YearLocked":
+        return cls(_("%(year)s is locked: SSU has adopted its revision.") % {"year": year})
+
 
 def claim_version(model, pk, expected_version) -> bool:
     """Move a row from the expected version to the next one; False if it was not at that version.

@@ -7,8 +7,12 @@ class GuidelinesConfig(AppConfig):
     verbose_name = _("Guidelines")
 
     def ready(self):
-        from guidelines import site_search
+        from actionplan.contributions import REPORT_CHAPTERS
 
         from . import signals  # noqa: F401 - connects the receivers
+        from .report_chapter import CHAPTER
+
+        REPORT_CHAPTERS.register(CHAPTER)
+        from guidelines import site_search
 
         site_search.register()

@@ -6,8 +6,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.models import Committee
+from actionplan.rights import editable_committee_ids
 from helsefellesskap.forms import OneLineFieldsMixin
-from helsefellesskap.roles import editable_committee_ids, is_secretariat
+from helsefellesskap.secretariat import is_secretariat
 
 from .attachments import kind_from_content, kind_from_name
 from .models import Guideline

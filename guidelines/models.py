@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from actionplan.models import Committee, PriorityGroup
 
 from .markdown import render_markdown
+from .rights import guidelines_owned_by_editor
 
 # Slugs that would collide with the fixed paths under /guidelines/.
 RESERVED_SLUGS = {"new", "review-due"}
@@ -55,11 +56,7 @@ class GuidelineQuerySet(models.QuerySet):
 
     def owned_by_editor(self, user):
         """Guidelines of the committees this user may edit (all of them for the secretariat)."""
-        from helsefellesskap.roles import editable_committee_ids, is_secretariat
-
-        if is_secretariat(user):
-            return self
-        return self.filter(committee_id__in=editable_committee_ids(user))
+        return guidelines_owned_by_editor(user, self)
 
     def search(self, text):
         """Guidelines matching a free-text search, best first (see guidelines/search.py)."""

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from helsefellesskap.roles import SECRETARIAT_GROUP
+from helsefellesskap.secretariat import SECRETARIAT_GROUP
 
 from .models import Guideline, ReviewReminder
 

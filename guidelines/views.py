@@ -14,11 +14,7 @@ from django.views.decorators.http import require_POST
 
 from helsefellesskap.exports import set_download_name
 from helsefellesskap.pdf import html_to_pdf
-from helsefellesskap.roles import (
-    can_create_guideline,
-    can_edit_guideline,
-    require_guideline_editor,
-)
+from helsefellesskap.uploads import STORAGE_UNAVAILABLE, log_storage_failure, storage_errors
 
 from .attachments import CONTENT_TYPES
 from .diff import text_diff
@@ -31,6 +27,7 @@ from .forms import (
     PublishVersionForm,
 )
 from .models import Guideline, GuidelineAttachment, GuidelineVersion
+from .rights import can_create_guideline, can_edit_guideline, require_guideline_editor
 from .search import snippet_html
 
 PAGE_SIZE = 20
@@ -270,18 +267,30 @@ def attachments(request, slug):
     if request.method == "POST":
         if form.is_valid():
             uploaded = form.cleaned_data["file"]
-            GuidelineAttachment.objects.create(
-                guideline=guideline,
-                title=form.cleaned_data["title"] or uploaded.name,
-                file=uploaded,
-                original_name=uploaded.name,
-                kind=form.cleaned_data["kind"],
-                size=uploaded.size,
-                uploaded_by=request.user,
-            )
+            try:
+                # The file is stored first, then the row: a storage that fails leaves neither.
+                GuidelineAttachment.objects.create(
+                    guideline=guideline,
+                    title=form.cleaned_data["title"] or uploaded.name,
+                    file=uploaded,
+                    original_name=uploaded.name,
+                    kind=form.cleaned_data["kind"],
+                    size=uploaded.size,
+                    uploaded_by=request.user,
+                )
+            except storage_errors():
+                log_storage_failure("guideline_attachment")
+                messages.error(request, STORAGE_UNAVAILABLE)
+                return _attachments_page(request, guideline, form, status=503)
             messages.success(request, _("The attachment was uploaded."))
             return redirect("guidelines:attachments", slug=slug)
         messages.error(request, _("The attachment was not uploaded. See the message below."))
+    return _attachments_page(
+        request, guideline, form, status=400 if form.is_bound and form.errors else 200
+    )
+
+
+def _attachments_page(request, guideline, form, *, status):
     return render(
         request,
         "guidelines/attachments.html",
@@ -291,7 +300,7 @@ def attachments(request, slug):
             "attachments": guideline.attachments.active(),
             "max_size": settings.GUIDELINE_ATTACHMENT_MAX_BYTES,
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=status,
     )
 
 

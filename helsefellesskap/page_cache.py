@@ -10,9 +10,12 @@ languages never mix. Old copies are simply never asked for again and expire.
 The cache is bounded, so that nobody can fill it by varying the URL: only the parameters the
 view names in `query` take part (a request with any other is served, but not stored), their
 order and empty values do not make new copies, long values (free text) are not stored, copies
-are compressed and a copy over PAGE_CACHE_MAX_ENTRY_BYTES is not stored. The total is bounded by
-the cache server itself: Redis with `maxmemory` and an LRU policy (docker-compose), on its own
-instance so that the Celery broker is never evicted.
+are compressed and a copy over PAGE_CACHE_MAX_ENTRY_BYTES is not stored. The copies of pages
+with a query string also share a total budget, PAGE_CACHE_BUDGET_BYTES, kept by the portal itself
+whatever the cache server's settings (see `within_budget`); the bare pages (no query string) are
+few, one per page, language and state, and are always stored, so a flood of searches cannot push
+the busiest pages out. Beyond that the cache server bounds itself: Redis with `maxmemory` and an
+LRU policy (docker-compose), on its own instance so that the Celery broker is never evicted.
 
 Only visitors without per-visitor state take part: a request with a session or messages cookie
 (a logged-in user, a pending message) passes through untouched and never seeds the cache, and a
@@ -24,6 +27,7 @@ import contextlib
 import functools
 import hashlib
 import logging
+import time
 import zlib
 from collections.abc import Callable, Iterable
 
@@ -53,6 +57,8 @@ _PRIVATE_CACHE_CONTROL = ("private", "no-store", "no-cache")
 ATTRIBUTE = "anonymous_page_cache"
 # A query value longer than this is free text nobody else will ask for again: not stored.
 MAX_QUERY_VALUE = 40
+# Redis's own cost of a key beside its value (key name, expiry, bookkeeping), counted in the budget.
+ENTRY_OVERHEAD = 256
 
 
 class PageCacheRule:
@@ -146,6 +152,28 @@ def pack(response) -> tuple | None:
     return response.status_code, dict(response.items()), body
 
 
+def packed_size(packed: tuple) -> int:
+    """About what a stored copy takes in the cache: its body, its headers and a key's overhead."""
+    _, headers, body = packed
+    return (
+        len(body) + sum(len(name) + len(value) for name, value in headers.items()) + ENTRY_OVERHEAD
+    )
+
+
+def within_budget(size: int, now: float | None = None) -> bool:
+    """Count `size` bytes against the budget of copies with a query string; False when over it.
+
+    Time is cut into windows as long as a copy lives (PAGE_SECONDS), each with a counter of the
+    bytes stored in it, allowed half the budget. A copy outlives its window by less than one
+    window, so at any moment only copies of this window and the one before are alive: at most
+    the whole budget. Once a window's half is spent, query-string copies wait for the next one
+    (they are served, not stored)."""
+    window = int((time.time() if now is None else now) // PAGE_SECONDS)
+    key = f"anonymous-page-budget:{window}"
+    cache.add(key, 0, 2 * PAGE_SECONDS)
+    return cache.incr(key, size) <= settings.PAGE_CACHE_BUDGET_BYTES // 2
+
+
 def unpack(packed: tuple) -> HttpResponse:
     """The response a stored copy holds."""
     status, headers, body = packed
@@ -173,7 +201,7 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = self._key(request)
+        key, query = self._key(request)
         if key is None:
             return self.get_response(request)
         cached = self._get(key)
@@ -186,29 +214,31 @@ class AnonymousPageCacheMiddleware:
             packed = pack(response)
             if packed is not None:
                 with contextlib.suppress(*CACHE_DOWN):
-                    cache.set(key, packed, PAGE_SECONDS)
+                    if not query or within_budget(packed_size(packed)):
+                        cache.set(key, packed, PAGE_SECONDS)
         return response
 
-    def _key(self, request) -> str | None:
-        """The key when this request may be served from the cache, else None."""
+    def _key(self, request) -> tuple[str | None, str]:
+        """The key when this request may be served from the cache (else None), and its
+        canonical query string."""
         if request.method not in ("GET", "HEAD") or "HTTP_HX_REQUEST" in request.META:
-            return None
+            return None, ""
         if any(name in request.COOKIES for name in per_visitor_cookies()):
-            return None
+            return None, ""
         rule = _page_rule(getattr(request, "urlconf", settings.ROOT_URLCONF), request.path_info)
         if rule is None:
-            return None
+            return None, ""
         query = rule.canonical_query(request.META.get("QUERY_STRING", ""))
         if query is None:
-            return None
+            return None, ""
         try:
-            return page_key(request, rule.state, query)
+            return page_key(request, rule.state, query), query
         except DisallowedHost:
-            return None  # the stack answers it as it always does
+            return None, ""  # the stack answers it as it always does
         except DatabaseError:
             # The content version cannot be read: let the stack answer (503 page, see
             # DatabaseUnavailableMiddleware) rather than guess.
-            return None
+            return None, ""
 
     def _get(self, key: str):
         try:

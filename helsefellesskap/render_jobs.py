@@ -1,9 +1,12 @@
 """Files rendered in the background: a database row plus a FileField, filled in by a worker.
 
 Any document the portal renders asynchronously (the annual report, meeting minutes) is a concrete
-subclass of `RenderJob` that implements `render()`, `filename()` and `same_document()`, plus a
-one-line Celery task that calls `run_render_job(task, Model, pk)`. `request_render()` and
-`retry_render()` are the double-request guard every job shares; `render_views` has the pages.
+subclass of `RenderJob` that names its renderer by a key and implements `filename()` and
+`same_document()`, plus a one-line Celery task that calls `run_render_job(task, Model, pk)`. The
+app that owns the document registers the renderer under that key in its `AppConfig.ready()`
+(`register_renderer`), so a model never imports the code that lays out its PDF.
+`request_render()` and `retry_render()` are the double-request guard every job shares;
+`render_views` has the pages.
 The row is created first and the page polls it; the worker claims it, renders, and records the
 outcome. A half-written file is never offered: the row only points at a file once all of its
 bytes are stored, in the same update that marks it done.
@@ -11,6 +14,7 @@ bytes are stored, in the same update that marks it done.
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -45,6 +49,15 @@ RENDER_TASK_OPTIONS = {
 
 # Failures worth trying again on their own: the database or the file store blinked.
 TRANSIENT_ERRORS = (DatabaseError, ConnectionError, TimeoutError)
+
+
+#: The renderers by key: a function that takes the job and returns its RenderedFile.
+_renderers: dict[str, "Callable[[RenderJob], RenderedFile]"] = {}
+
+
+def register_renderer(key: str, render: "Callable[[RenderJob], RenderedFile]") -> None:
+    """Make `render` the renderer of the jobs whose `renderer` is `key` (from AppConfig.ready)."""
+    _renderers[key] = render
 
 
 class JobState(models.TextChoices):
@@ -114,8 +127,10 @@ class RenderJob(models.Model):
 
     objects = RenderJobQuerySet.as_manager()
 
-    # Subclasses name the Celery task that renders them, as an import path.
+    # Subclasses name the Celery task that renders them, as an import path, and their renderer
+    # by the key its app registered it under.
     task_name = ""
+    renderer = ""
 
     class Meta:
         abstract = True
@@ -123,8 +138,8 @@ class RenderJob(models.Model):
 
     # --- What a concrete job provides.
     def render(self) -> RenderedFile:
-        """Produce the file's bytes. Runs in the worker."""
-        raise NotImplementedError
+        """Produce the file's bytes with the registered renderer. Runs in the worker."""
+        return _renderers[self.renderer](self)
 
     def filename(self) -> str:
         """The file's download name."""

@@ -120,7 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "helsefellesskap.context_processors.portal",
+                "actionplan.context_processors.portal",
             ],
         },
     },
@@ -199,6 +199,9 @@ ENROLMENT_LINK_MAX_AGE = env_int("ENROLMENT_LINK_MAX_AGE", 72 * 60 * 60)
 # --- Security. Production defaults are secure; each can be changed through the environment.
 # Sessions suit shared office computers: a working day at most, gone when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Read from the cache, kept in the database; the cache being down costs a query, nothing else
+# (helsefellesskap/sessions.py says why not signed cookies).
+SESSION_ENGINE = "helsefellesskap.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
@@ -277,8 +280,42 @@ PDF_PART_CACHE_DIR = Path(os.environ.get("PDF_PART_CACHE_DIR", MEDIA_ROOT / "pdf
 # preview and "apply"; never served (outside MEDIA_ROOT). The import reads at most this much.
 PLAN_IMPORT_DIR = Path(os.environ.get("PLAN_IMPORT_DIR", BASE_DIR / "private" / "plan-imports"))
 PLAN_DOCX_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Uploaded and rendered files (attachments, reports, minutes): the MEDIA_ROOT folder by default;
+# with STORAGE_BACKEND=s3, a private bucket of an S3-compatible object storage that every web and
+# worker host shares. Files are only ever served by the portal's views after their permission
+# check (streamed), never by a bucket URL; an object appears whole or not at all (a PUT is atomic).
+STORAGE_BACKEND = (os.environ.get("STORAGE_BACKEND") or "local").strip().lower()
+if STORAGE_BACKEND not in {"local", "s3"}:
+    raise ImproperlyConfigured("STORAGE_BACKEND must be 'local' or 's3'.")
+DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if STORAGE_BACKEND == "s3":
+    from botocore.config import Config as S3ClientConfig
+
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            # Private objects: no public-read ACL, and a name is never reused for other bytes.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+            # An unreachable endpoint fails an upload within seconds (a clear message, nothing
+            # saved), well inside gunicorn's timeout, instead of botocore's 60 s defaults.
+            "client_config": S3ClientConfig(
+                connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}
+            ),
+        },
+    }
+    if not DEFAULT_STORAGE["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -330,7 +367,8 @@ RENDER_SOFT_TIME_LIMIT = int(os.environ.get("RENDER_SOFT_TIME_LIMIT", "600"))
 RENDER_HARD_TIME_LIMIT = int(os.environ.get("RENDER_HARD_TIME_LIMIT", "660"))
 
 # The cache may be evicted, the broker never: in production each is its own Redis (docker-compose:
-# `cache` with maxmemory and allkeys-lru, `redis` with noeviction). Both default to REDIS_URL.
+# `redis-cache` with maxmemory and allkeys-lru, `redis-broker` with noeviction). Both default
+# to REDIS_URL.
 CACHE_URL = os.environ.get("CACHE_URL", REDIS_URL)
 CACHES = {
     "default": (
@@ -344,6 +382,9 @@ CACHES = {
 }
 # The largest anonymous page copy kept (compressed bytes; the plan table takes about 25 KB).
 PAGE_CACHE_MAX_ENTRY_BYTES = int(os.environ.get("PAGE_CACHE_MAX_ENTRY_BYTES", 256 * 1024))
+# What all copies of pages with a query string may take together (helsefellesskap/page_cache.py
+# `within_budget`), whatever the cache server's maxmemory: about 2 500 plan tables.
+PAGE_CACHE_BUDGET_BYTES = int(os.environ.get("PAGE_CACHE_BUDGET_BYTES", 64 * 1024 * 1024))
 
 # --- Logging: one JSON object a line in production (for the log collector), plain text in
 # development. Events carry their fields as `extra=` (see helsefellesskap/logging.py).

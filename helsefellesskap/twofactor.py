@@ -27,7 +27,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import device_classes
 
-from helsefellesskap.roles import is_secretariat
+from helsefellesskap.secretariat import is_secretariat
 
 
 def two_factor_mandatory(user) -> bool:

@@ -1,7 +1,12 @@
 """What an uploaded file's bytes are, whatever its name says: shared by the apps that take files."""
 
+import logging
 import zipfile
 from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger("helsefellesskap.uploads")
 
 HEAD_BYTES = 8
 
@@ -42,3 +47,27 @@ def is_word_package(upload) -> bool:
     finally:
         upload.seek(0)
     return "[Content_Types].xml" in names and "word/document.xml" in names
+
+
+# Said when the file storage (the local folder, or the object storage with STORAGE_BACKEND=s3)
+# cannot take a file: the row is only written after the file, so nothing was kept.
+STORAGE_UNAVAILABLE = _(
+    "The file storage cannot be reached just now, so nothing was saved. "
+    "Please try again in a few minutes."
+)
+
+
+def storage_errors() -> tuple[type[BaseException], ...]:
+    """What saving a file raises when its storage cannot be reached or refuses the write: the
+    local folder's OSError, and the object storage client's errors when it is installed."""
+    errors: list[type[BaseException]] = [OSError]
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # the local folder only
+        return tuple(errors)
+    return (*errors, BotoCoreError, ClientError)
+
+
+def log_storage_failure(what: str) -> None:
+    """Log the storage error being handled (the details go to the log, not to the page)."""
+    logger.error("file_storage_unavailable", exc_info=True, extra={"upload": what})

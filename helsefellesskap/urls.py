@@ -5,12 +5,12 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from actionplan import views as actionplan_views
 from helsefellesskap import search_views
 from helsefellesskap import views as portal_views
 
 urlpatterns = [
-    path("", actionplan_views.overview, name="home"),
+    # The home page (the plan's overview) and the styleguide.
+    path("", include("actionplan.root_urls")),
     # The action plan: overview, committees, plan table, measures.
     path("plan/", include("actionplan.urls")),
     # Meetings, action points and calendars.
@@ -31,8 +31,6 @@ urlpatterns = [
     path("privacy/", portal_views.privacy, name="privacy"),
     # One search over what the apps register (helsefellesskap/site_search.py).
     path("search/", search_views.search, name="site_search"),
-    # The look's building blocks on one page (secretariat only).
-    path("design/", portal_views.styleguide, name="styleguide"),
     path("admin/", admin.site.urls),
     # Operations: load balancers and monitoring poll this.
     path("healthz", portal_views.healthz, name="healthz"),

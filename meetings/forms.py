@@ -5,8 +5,9 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.models import Committee, Measure, Person
+from actionplan.rights import editable_committee_ids
 from helsefellesskap.forms import OneLineFieldsMixin
-from helsefellesskap.roles import editable_committee_ids, is_secretariat
+from helsefellesskap.secretariat import is_secretariat
 
 from .models import (
     ActionPoint,

@@ -55,3 +55,8 @@ def render_minutes_pdf(meeting: Meeting) -> RenderedFile:
     meeting = Meeting.objects.with_agenda_and_action_points().get(pk=meeting.pk)
     content, pages = html_to_pdf_with_pages(render_minutes_html(meeting))
     return RenderedFile(content=content, pages=pages)
+
+
+def render_minutes(export) -> RenderedFile:
+    """The renderer of a MinutesExport job (registered under "meetings.minutes")."""
+    return render_minutes_pdf(export.meeting)

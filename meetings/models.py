@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actionplan.models import Committee, Measure, Person
-from helsefellesskap.render_jobs import IN_FLIGHT, RenderedFile, RenderJob, RenderJobQuerySet
+from helsefellesskap.render_jobs import IN_FLIGHT, RenderJob, RenderJobQuerySet
 from helsefellesskap.text import norwegian_slug
 from helsefellesskap.uploads import Container, container_of
+
+from .rights import private_meeting_committee_ids
 
 # Meetings happen in Møre og Romsdal: times are wall-clock times there, whatever the server's zone.
 OSLO = ZoneInfo("Europe/Oslo")
@@ -365,17 +367,6 @@ class SeriesException(models.Model):
             and not self.series.is_scheduled_on(self.original_date)
         ):
             raise ValidationError({"original_date": _("The series has no meeting on this date.")})
-
-
-def private_meeting_committee_ids(user) -> tuple[int, ...] | None:
-    """The committees whose non-public meetings this user may read, sorted; None: every
-    committee's. All that decides which meetings a user sees, so pages cached per user kind
-    key on it."""
-    from helsefellesskap.roles import editable_committee_ids, is_secretariat
-
-    if is_secretariat(user):
-        return None
-    return tuple(sorted(editable_committee_ids(user)))
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -793,6 +784,7 @@ class MinutesExport(RenderJob):
 
     objects = MinutesExportQuerySet.as_manager()
     task_name = "meetings.tasks.render_minutes"
+    renderer = "meetings.minutes"
 
     class Meta(RenderJob.Meta):
         verbose_name = _("minutes as PDF")
@@ -819,8 +811,3 @@ class MinutesExport(RenderJob):
 
     def same_document(self):
         return MinutesExport.objects.for_meeting(self.meeting_id)
-
-    def render(self) -> RenderedFile:
-        from .minutes_pdf import render_minutes_pdf
-
-        return render_minutes_pdf(self.meeting)

@@ -3,9 +3,9 @@
 from django.core.exceptions import PermissionDenied
 
 from helsefellesskap.render_jobs import request_render, retry_render
-from helsefellesskap.roles import can_export_minutes
 
 from .models import Meeting, MinutesExport
+from .rights import can_export_minutes
 
 
 def minutes_export_request(*, meeting: Meeting, by) -> tuple[MinutesExport, bool]:

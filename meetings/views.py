@@ -22,14 +22,10 @@ from django_tables2 import SingleTableMixin
 
 from actionplan.caching import MEETINGS_CONTENT, PLAN_CONTENT, cached_fragment
 from actionplan.models import Committee
+from actionplan.rights import editable_committee_ids
 from helsefellesskap.render_views import job_download, job_page, redirect_to_job
-from helsefellesskap.roles import (
-    can_export_minutes,
-    can_organise_meeting,
-    editable_committee_ids,
-    is_secretariat,
-    require_meeting_organiser,
-)
+from helsefellesskap.secretariat import is_secretariat
+from helsefellesskap.uploads import STORAGE_UNAVAILABLE, log_storage_failure, storage_errors
 
 from . import ical, services
 from .filters import ActionPointFilter
@@ -50,9 +46,14 @@ from .models import (
     Meeting,
     MeetingSeries,
     MinutesExport,
-    private_meeting_committee_ids,
 )
 from .prefill import draft_agenda
+from .rights import (
+    can_export_minutes,
+    can_organise_meeting,
+    private_meeting_committee_ids,
+    require_meeting_organiser,
+)
 from .schedule import entries_between, month_grid
 from .tables import ActionPointTable
 
@@ -354,7 +355,13 @@ def attachment_add(request, pk):
         attachment = form.save(commit=False)
         attachment.meeting = meeting
         attachment.uploaded_by = request.user
-        attachment.save()
+        try:
+            # The file is stored first, then the row: a storage that fails leaves neither.
+            attachment.save()
+        except storage_errors():
+            log_storage_failure("meeting_attachment")
+            messages.error(request, STORAGE_UNAVAILABLE)
+            return redirect(meeting)
         messages.success(request, _("The file was attached."))
     else:
         errors = " ".join(str(e) for errs in form.errors.values() for e in errs)

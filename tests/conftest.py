@@ -1,15 +1,20 @@
 """Shared test set-up: service markers, personas and the real plan.
 
 A test that needs a real service carries a marker (postgres, redis, celery_worker, browser,
-libreoffice).
+libreoffice, s3). The s3 tests start moto's S3 server themselves on a free loopback port.
 Where that service is not configured the test is skipped with the reason shown; with
 REQUIRE_SERVICES=1 (set by .ci/run) a missing service fails the run instead.
 """
 
+import contextlib
 import os
 import shutil
+import socket
+import subprocess
+import time
 
 import pytest
+import redis
 from django.conf import settings
 
 from tests.factories import make_user
@@ -44,10 +49,16 @@ def _missing_service(marker: str) -> str | None:
             return "needs Python Playwright: pip install playwright"
     elif marker == "libreoffice" and not (shutil.which("libreoffice") or shutil.which("soffice")):
         return "needs LibreOffice: apt-get install libreoffice-writer-nogui"
+    elif marker == "s3":
+        try:
+            import moto.server  # noqa: F401
+            import storages.backends.s3  # noqa: F401
+        except ImportError:
+            return "needs moto's S3 server: pip install 'moto[server]' 'django-storages[s3]'"
     return None
 
 
-SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser", "libreoffice")
+SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser", "libreoffice", "s3")
 
 # The real hasher is slow by design; tests make many users and are not about hashing.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -166,3 +177,212 @@ def fetched(monkeypatch):
 
     monkeypatch.setattr(pdf, "static_file_for", recording)
     return urls
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """Start redis-server on a free loopback port with the given options; yields a function
+    returning its URL. Tests that change a Redis's configuration or stop it use their own,
+    never the machine's shared one."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed (Debian: apt-get install redis-server)")
+    started = []
+
+    def start(*options: str) -> str:
+        port = _free_port()
+        process = subprocess.Popen(  # noqa: S603 - a fixed binary and our own options
+            [
+                binary,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--dir",
+                str(tmp_path),
+                "--appendonly",
+                "no",
+                *options,
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        started.append(process)
+        url = f"redis://127.0.0.1:{port}/0"
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(url).ping()
+                return url
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+class MotoServer:
+    """moto's S3 server in its own process: an S3 endpoint on loopback that can be stopped and
+    started again on the same port (the object storage going away and coming back)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = None
+
+    def start(self) -> None:
+        import sys
+
+        self.process = subprocess.Popen(  # noqa: S603 - our interpreter and moto's own module
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("moto's S3 server did not start") from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    server = MotoServer(_free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+S3_KEYS = {"access_key": "testing-key", "secret_key": "testing-secret"}
+
+
+@pytest.fixture
+def s3_storage(settings, moto_server):
+    """The default storage is a fresh private bucket on moto's server, configured as
+    STORAGE_BACKEND=s3 configures it; yields a boto3 client to look inside the bucket."""
+    import uuid
+
+    import boto3
+
+    bucket = f"portal-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=moto_server.url,
+        region_name="us-east-1",
+        aws_access_key_id=S3_KEYS["access_key"],
+        aws_secret_access_key=S3_KEYS["secret_key"],
+    )
+    client.create_bucket(Bucket=bucket)
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": moto_server.url,
+        "region_name": "us-east-1",
+        **S3_KEYS,
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        "file_overwrite": False,
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+    }
+    client.bucket = bucket
+    return client
+
+
+class TcpForwarder:
+    """A loopback port forwarding to another: `cut()` closes it (connections are refused, as
+    when the endpoint's host is down) and `restore()` listens on the same port again."""
+
+    def __init__(self, target_port: int):
+        import threading
+
+        self.target_port = target_port
+        self.port = _free_port()
+        self._threading = threading
+        self._listener = None
+
+    def _serve(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            except OSError:
+                client.close()
+                continue
+            for source, sink in ((client, upstream), (upstream, client)):
+                self._threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+    def restore(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        self._threading.Thread(target=self._serve, args=(listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
+            self._listener.close()
+            self._listener = None
+
+
+@pytest.fixture
+def s3_outage(settings, s3_storage, moto_server):
+    """The bucket reached through a forwarder that the test can cut and restore: the object
+    storage's endpoint going away during an upload and coming back."""
+    from botocore.config import Config
+
+    forwarder = TcpForwarder(moto_server.port)
+    forwarder.restore()
+    default = settings.STORAGES["default"]
+    options = {
+        **default["OPTIONS"],
+        "endpoint_url": f"http://127.0.0.1:{forwarder.port}",
+        # Fail within seconds rather than after the client's long default retries.
+        "client_config": Config(
+            connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"}
+        ),
+    }
+    settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
+    yield forwarder
+    forwarder.cut()

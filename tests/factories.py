@@ -15,7 +15,7 @@ from actionplan.models import (
     PriorityGroup,
     SubGoal,
 )
-from helsefellesskap.roles import SECRETARIAT_GROUP
+from helsefellesskap.secretariat import SECRETARIAT_GROUP
 
 _seq = count(1)
 PASSWORD = "correct-horse-battery-staple"

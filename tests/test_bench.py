@@ -1,14 +1,16 @@
 """The benchmark harness: reading wrk's output, and `manage.py bench` writing its figures."""
 
 import json
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from actionplan.bench.harness import PageTiming, parse_wrk, percentile
+from actionplan.management.commands.bench import STATUS_UPDATE, page_verdicts
 from actionplan.models import MeasureStatus
-from helsefellesskap.benchmark import PageTiming, parse_wrk, percentile
-from helsefellesskap.management.commands.bench import STATUS_UPDATE, page_verdicts
+from tests.factories import make_plan_with_measures
 
 # Captured from `wrk --latency -t2 -c4 -d2s` against a server answering 404.
 WRK_NOT_FOUND = """\
@@ -168,3 +170,58 @@ def test_bench_refuses_to_empty_the_database_without_yes(tmp_path):
 
     with pytest.raises(CommandError, match="--yes"):
         call_command("bench", "--scales", "1", "--output-dir", str(tmp_path))
+
+
+class _TableText(HTMLParser):
+    """The visible text of the page's <table id="plan-table">, one string per cell."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+        self.cells: list[str] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and ("id", "plan-table") in attrs:
+            self.depth = 1
+        elif self.depth and tag == "table":
+            self.depth += 1
+        if self.depth and tag in ("td", "th", "caption"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if self.depth and tag in ("td", "th", "caption") and self._cell is not None:
+            self.cells.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        if self.depth and tag == "table":
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth and self._cell is not None:
+            self._cell.append(data)
+
+
+def _table_cells(html: str) -> list[str]:
+    parser = _TableText()
+    parser.feed(html)
+    return parser.cells
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("actionplan.bench.urls")
+def test_the_plain_reference_shows_the_same_cells_as_the_plan_table(client):
+    """The benchmark compares the plan table with a plain template of the same rows: it must
+    draw every cell the table draws (issue 17: it once left out nearly every status marker)."""
+    _plan, measures = make_plan_with_measures(60)
+    measures[3].responsible = "Kommunane"
+    measures[3].save()
+    table = client.get("/plan/table/").content.decode()
+    plain = client.get("/bench/plain-plan-table/").content.decode()
+    table_cells, plain_cells = _table_cells(table), _table_cells(plain)
+
+    assert len(table_cells) > 50 * 3
+    assert plain_cells == table_cells
+    # The same markup per row, not only the same words: within a few per cent in bytes.
+    table_bytes = len(table.split('id="plan-table"', 1)[1].split("</table>", 1)[0])
+    plain_bytes = len(plain.split('id="plan-table"', 1)[1].split("</table>", 1)[0])
+    assert abs(table_bytes - plain_bytes) <= 0.1 * table_bytes

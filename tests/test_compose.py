@@ -19,7 +19,8 @@ from django.urls import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "tests" / "data" / "compose-spec.json"
-APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("web", "worker", "beat", "web-2", "worker-2")
+SCALED = {"web-2", "worker-2", "proxy"}
 
 
 def load_compose() -> dict:
@@ -96,13 +97,13 @@ def test_schema_check_catches_a_misspelt_key():
 def test_stack_has_every_service_configured_from_one_env_file():
     services = load_compose()["services"]
 
-    assert set(services) == {"db", "redis", "cache", "web", "worker", "beat"}
+    assert set(services) == {"db", "redis-broker", "redis-cache", "web", "worker", "beat"} | SCALED
     for name, service in services.items():
-        if name not in ("redis", "cache"):
+        if name not in ("redis-broker", "redis-cache", "proxy"):
             assert service["env_file"] == ".env", name
     assert services["db"]["image"].startswith("postgres:16")
-    assert services["redis"]["image"].startswith("redis:7")
-    assert services["cache"]["image"].startswith("redis:7")
+    assert services["redis-broker"]["image"].startswith("redis:7")
+    assert services["redis-cache"]["image"].startswith("redis:7")
 
 
 def test_database_and_redis_have_healthchecks_and_named_volumes():
@@ -110,9 +111,9 @@ def test_database_and_redis_have_healthchecks_and_named_volumes():
     services = compose["services"]
 
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
-    for redis in ("redis", "cache"):
+    for redis in ("redis-broker", "redis-cache"):
         assert services[redis]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
-    for service, volume in (("db", "pgdata"), ("redis", "redisdata"), ("web", "media")):
+    for service, volume in (("db", "pgdata"), ("redis-broker", "redisdata"), ("web", "media")):
         assert any(mount.startswith(f"{volume}:") for mount in services[service]["volumes"])
         assert volume in compose["volumes"]
 
@@ -123,7 +124,7 @@ def test_app_services_wait_for_healthy_dependencies():
     for name in APP_SERVICES:
         depends = services[name]["depends_on"]
         assert all(dep["condition"] == "service_healthy" for dep in depends.values()), name
-    assert set(services["web"]["depends_on"]) == {"db", "redis", "cache"}
+    assert set(services["web"]["depends_on"]) == {"db", "redis-broker", "redis-cache"}
 
 
 def _redis_options(service) -> dict[str, str]:
@@ -133,15 +134,16 @@ def _redis_options(service) -> dict[str, str]:
 
 def test_the_broker_never_evicts_and_the_cache_has_a_bounded_budget():
     services = load_compose()["services"]
-    broker, cache = _redis_options(services["redis"]), _redis_options(services["cache"])
+    broker = _redis_options(services["redis-broker"])
+    cache = _redis_options(services["redis-cache"])
     portal = services["web"]["environment"]
 
     assert broker["maxmemory-policy"] == "noeviction"
     assert broker["appendonly"] == "yes"
     assert cache["maxmemory-policy"] == "allkeys-lru"
     assert re.fullmatch(r"\$\{CACHE_MAXMEMORY:-\d+mb\}", cache["maxmemory"])
-    assert portal["CELERY_BROKER_URL"].startswith("redis://redis:")
-    assert portal["CACHE_URL"].startswith("redis://cache:")
+    assert portal["CELERY_BROKER_URL"].startswith("redis://redis-broker:")
+    assert portal["CACHE_URL"].startswith("redis://redis-cache:")
 
 
 @pytest.mark.parametrize("service", APP_SERVICES)
@@ -241,3 +243,27 @@ def test_gunicorn_is_a_dependency():
 
     assert re.search(r'^\s*"gunicorn[>=<]', pyproject, re.MULTILINE)
     importlib.import_module("gunicorn")
+
+
+def test_the_scaled_profile_runs_two_webs_and_two_workers_behind_the_proxy():
+    services = load_compose()["services"]
+    default = {name for name, service in services.items() if "profiles" not in service}
+    scaled = {name for name, service in services.items() if "scaled" in service.get("profiles", [])}
+
+    assert scaled == SCALED
+    assert {"web", "worker"} <= default
+    for first, second in (("web", "web-2"), ("worker", "worker-2")):
+        # The same image, configuration and files as the first replica.
+        for key in ("image", "env_file", "environment", "volumes"):
+            assert services[second][key] == services[first][key], (second, key)
+    # Only the first web migrates; the second waits for it to be healthy.
+    programs = [" ".join(argv[:3]) for argv in shell_steps(services["web-2"]["command"])]
+    assert "python manage.py migrate" not in programs
+    assert services["web-2"]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert services["proxy"]["image"].startswith("caddy:2")
+    mount = services["proxy"]["volumes"][0].split(":")
+    assert (mount[1], mount[2]) == ("/etc/caddy/Caddyfile", "ro")
+    caddyfile = (ROOT / mount[0]).read_text()
+    upstreams = re.search(r"^\s*reverse_proxy (.+) \{", caddyfile, re.MULTILINE).group(1).split()
+    assert upstreams == ["web:8000", "web-2:8000"]
+    assert "trusted_proxies" in caddyfile  # keeps the TLS proxy's X-Forwarded-Proto

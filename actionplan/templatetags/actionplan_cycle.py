@@ -11,6 +11,7 @@
 from django import template
 
 from ..coverage import coverage
+from ..plan_choice import plans_for
 
 register = template.Library()
 
@@ -31,7 +32,6 @@ def measure_lineage(measure):
 def plan_switcher(context, plan):
     """A switch between the current plan and earlier ones (nothing when there is only one).
     Uses the plans the view already read for this request (no query of its own)."""
-    from ..views import plans_for
 
     request = context["request"]
     plans, current = plans_for(request)

@@ -10,9 +10,8 @@
 from django import template
 from django.template.loader import render_to_string
 
-from helsefellesskap.roles import can_edit_committee, can_manage_committees, can_restore
-
 from ..partials import may_edit_status, status_cell_context
+from ..rights import can_edit_committee, can_manage_committees, can_restore
 from ..timeline import measure_timeline
 from .actionplan_status import status_cell
 

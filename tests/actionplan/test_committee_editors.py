@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from helsefellesskap.roles import can_edit_committee
+from actionplan.rights import can_edit_committee
 
 
 def test_secretariat_appoints_an_editor(world, sara_client, charlie):

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 
 from actionplan.models import Measure, MeasureStatus
+from actionplan.services import measure_status_set
 from actionplan.versioning import VersionConflict
 from tests.factories import make_editor_world, make_measure, make_user
 
@@ -30,7 +31,8 @@ def _editor_saves(user, measure_ids, barrier, accepted, refused, lock, seed):
             time.sleep(rng.random() / 200)  # the editor reads, thinks, then saves
             note = f"{user.username}-{attempt}"
             try:
-                saved = measure.set_status(
+                saved = measure_status_set(
+                    measure=measure,
                     year=year,
                     status=rng.choice(["done", "in_progress", "not_done"]),
                     note=note,

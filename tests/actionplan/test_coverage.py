@@ -117,7 +117,7 @@ def test_partial_shows_counts_and_warnings_in_words(plan_with_groups):
 
 
 def test_annual_report_warns_about_the_gaps(plan_with_groups):
-    report = build_report(plan=plan_with_groups["plan"], year=YEAR, guidelines=list)
+    report = build_report(plan=plan_with_groups["plan"], year=YEAR, chapters=list)
     html = "".join(report_html_parts(report))
     assert "Dekning av dei prioriterte pasientgruppene" in html
     assert "Åtvaring: hol i dekninga av dei prioriterte pasientgruppene" in html
@@ -132,14 +132,14 @@ def test_annual_report_says_so_when_every_group_is_served(db):
     goal = make_goal(plan, make_committee())
     for group in make_priority_groups():
         make_status(make_measure(goal, priority_groups=[group]), YEAR, "done")
-    html = "".join(report_html_parts(build_report(plan=plan, year=YEAR, guidelines=list)))
+    html = "".join(report_html_parts(build_report(plan=plan, year=YEAR, chapters=list)))
     assert "Kvar prioritert pasientgruppe har minst eitt tiltak" in html
     assert "Åtvaring" not in html
 
 
 def test_committee_report_has_no_coverage_section(plan_with_groups):
     report = build_report(
-        plan=plan_with_groups["plan"], year=YEAR, committee=plan_with_groups["a"], guidelines=list
+        plan=plan_with_groups["plan"], year=YEAR, committee=plan_with_groups["a"], chapters=list
     )
     assert report.coverage is None
     assert 'id="coverage"' not in "".join(report_html_parts(report))

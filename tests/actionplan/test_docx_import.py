@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from actionplan.docx_changes import plan_docx_apply, plan_docx_changes, plan_docx_start_new
 from actionplan.docx_read import DocxImportError, read_plan_docx
 from actionplan.models import Committee, Goal, Measure, MeasureStatus, Plan, SubGoal
+from actionplan.services import measure_status_set
 from tests.actionplan.docx_builder import C, G, M, build_docx, plan_to_doc
 
 STATUS_CYCLE = ["done", "in_progress", "not_done", None]
@@ -200,7 +201,13 @@ def test_a_conflicting_write_rolls_back_the_whole_import(real_plan, secretariat)
     measure = next(m for m in last.all_measures() if m.statuses)
     change = measure.statuses[0]
     version = change.current.version if change.current else 0
-    measure.db.set_status(year=change.year, status="done", by=secretariat, expected_version=version)
+    measure_status_set(
+        measure=measure.db,
+        year=change.year,
+        status="done",
+        by=secretariat,
+        expected_version=version,
+    )
     before = _snapshot()
     from actionplan.versioning import VersionConflict
 

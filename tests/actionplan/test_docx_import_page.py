@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplan.models import Measure, MeasureStatus, Plan
+from actionplan.services import measure_status_set
 from tests.actionplan.docx_builder import build_docx, plan_to_doc
 from tests.actionplan.test_docx_import import _coloured, _snapshot
 
@@ -91,7 +92,7 @@ def test_another_users_token_is_refused(sara_client, real_plan, client_class):
 def test_a_plan_changed_since_the_preview_is_shown_again(sara_client, sara, real_plan):
     token = _upload(sara_client, build_docx(_coloured(real_plan))).context["token"]
     measure = Measure.objects.for_plan_table(real_plan).first()
-    measure.set_status(year=2024, status="done", by=sara, expected_version=0)
+    measure_status_set(measure=measure, year=2024, status="done", by=sara, expected_version=0)
     before = _snapshot()
     response = sara_client.post(APPLY, {"token": token})
     assert response.status_code == 409

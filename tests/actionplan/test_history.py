@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplan.models import MeasureStatus
+from actionplan.services import measure_status_set
 from actionplan.timeline import measure_timeline
 
 
@@ -19,9 +20,16 @@ def _render_history(measure, user):
 
 
 def test_timeline_says_who_set_which_year_to_what_and_when(world, alice, sara):
-    world.measure_a.set_status(year=2024, status="in_progress", by=sara, expected_version=0)
-    world.measure_a.set_status(
-        year=2024, status="done", note="Ferdig", by=alice, expected_version=1
+    measure_status_set(
+        measure=world.measure_a, year=2024, status="in_progress", by=sara, expected_version=0
+    )
+    measure_status_set(
+        measure=world.measure_a,
+        year=2024,
+        status="done",
+        note="Ferdig",
+        by=alice,
+        expected_version=1,
     )
     for status, day in [("in_progress", 1), ("done", 3)]:
         MeasureStatus.history.filter(status=status).update(
@@ -54,7 +62,8 @@ def test_timeline_query_count_is_constant(world, alice, django_assert_max_num_qu
     for i in range(10):
         world.measure_a.text = f"Versjon {i}"
         world.measure_a.save_edit(by=alice, expected_version=world.measure_a.version)
-        world.measure_a.set_status(
+        measure_status_set(
+            measure=world.measure_a,
             year=2022 + i % 4,
             status=["not_done", "in_progress", "done"][i // 4],
             by=alice,

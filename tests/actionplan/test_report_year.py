@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from actionplan.models import MeasureStatus
+from actionplan.services import measure_status_set
 from tests.factories import make_measure, make_revision_year, make_status
 
 
@@ -59,8 +60,13 @@ def test_one_stale_row_rolls_back_the_whole_report(world, alice_client, sara):
     make_status(world.measure_a, 2024, "in_progress")
     data = _rows(alice_client, world.committee_a)
     # Sara saves the first measure while Alice has the page open.
-    world.measure_a.set_status(
-        year=2024, status="not_done", note="Sara", by=sara, expected_version=1
+    measure_status_set(
+        measure=world.measure_a,
+        year=2024,
+        status="not_done",
+        note="Sara",
+        by=sara,
+        expected_version=1,
     )
     data.update({"rows-0-status": "done", "rows-1-status": "done"})
     response = alice_client.post(_url(world.committee_a), data)
@@ -152,7 +158,9 @@ def test_report_page_query_count_does_not_grow(world, alice_client, django_asser
 
 
 def test_report_page_shows_last_years_status_beside_each_measure(world, alice_client, alice):
-    world.measure_a.set_status(year=2023, status="in_progress", by=alice, expected_version=0)
+    measure_status_set(
+        measure=world.measure_a, year=2023, status="in_progress", by=alice, expected_version=0
+    )
     url = reverse("actionplan:report_year", args=[world.committee_a.slug, 2024])
     html = alice_client.get(url).content.decode()
     assert '<th scope="col">Status 2023</th><th scope="col">Status 2024</th>' in html

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from actionplan.models import RevisionYear
 from actionplan.progress import committee_progress
+from actionplan.services import measure_status_set
 from tests.factories import make_measure, make_plan_with_measures, make_revision_year, make_user
 
 
@@ -46,7 +47,9 @@ def test_editor_cannot_open_or_lock(world, alice_client, sara):
 
 def test_board_shows_count_last_update_and_missing(world, sara_client, alice):
     make_measure(world.goal_a, "Manglar framleis", subgoal=world.subgoal_a, order=20)
-    world.measure_a.set_status(year=2024, status="done", by=alice, expected_version=0)
+    measure_status_set(
+        measure=world.measure_a, year=2024, status="done", by=alice, expected_version=0
+    )
     html = sara_client.get(reverse("actionplan:revision_board") + "?year=2024").content.decode()
     assert "1 of 2" in html  # committee A
     assert "0 of 1" in html  # committee B
@@ -55,7 +58,9 @@ def test_board_shows_count_last_update_and_missing(world, sara_client, alice):
 
 
 def test_progress_counts_only_active_measures_with_a_status(world, alice):
-    world.measure_a.set_status(year=2024, status="done", by=alice, expected_version=0)
+    measure_status_set(
+        measure=world.measure_a, year=2024, status="done", by=alice, expected_version=0
+    )
     retired = make_measure(world.goal_a, "Pensjonert", subgoal=world.subgoal_a)
     retired.set_retired(True, by=alice)
     rows = {p.committee.pk: p for p in committee_progress(world.plan, 2024)}
@@ -113,7 +118,9 @@ def test_the_button_that_opens_a_year_says_so_as_a_verb(client, secretariat):
 
 def test_locking_asks_first_and_says_how_many_measures_have_no_status(world, sara_client, sara):
     make_revision_year(world.plan, 2024, by=sara)
-    world.measure_a.set_status(year=2024, status="done", by=sara, expected_version=0)
+    measure_status_set(
+        measure=world.measure_a, year=2024, status="done", by=sara, expected_version=0
+    )
     board = sara_client.get(reverse("actionplan:revision_board") + "?year=2024").content.decode()
     lock_url = reverse("actionplan:revision_lock", args=[2024])
     # The board links to the confirmation page; it holds no form that locks on one click.
@@ -176,7 +183,9 @@ def test_editor_dashboard_shows_one_next_step_per_committee_as_a_button(
     text = " ".join(steps.split(f'href="{report_url}">', 1)[1].split("<", 1)[0].split())
     assert text == "Report 2024 (deadline Jan. 31, 2025, 0 of 1 done)"
     # Once every measure has a status, the step is to check the reporting.
-    world.measure_a.set_status(year=2024, status="done", by=alice, expected_version=0)
+    measure_status_set(
+        measure=world.measure_a, year=2024, status="done", by=alice, expected_version=0
+    )
     html = alice_client.get(reverse("actionplan:dashboard")).content.decode()
     assert "Check the reporting for 2024 (1 of 1 done)" in html
 

@@ -6,6 +6,7 @@ import os
 import pytest
 
 from actionplan.models import MeasureStatus
+from actionplan.services import measure_status_set
 from tests.browser import conftest as browser_harness
 from tests.factories import PASSWORD, make_editor_world
 
@@ -59,8 +60,13 @@ def test_status_is_updated_in_place_and_conflict_shown_in_place(browser, live_se
     # Alice opens the form again; meanwhile Sara saves the same status.
     page.click(f"{cell} a.status-edit-link")
     page.wait_for_selector(f"form{cell}")
-    world.measure_a.set_status(
-        year=2024, status="not_done", note="Sara retta", by=None, expected_version=1
+    measure_status_set(
+        measure=world.measure_a,
+        year=2024,
+        status="not_done",
+        note="Sara retta",
+        by=None,
+        expected_version=1,
     )
     page.select_option(f"{cell}-status", "in_progress")
     page.click(f"form{cell} button[type=submit]")

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from actionplan.models import MeasureStatus
+from actionplan.services import measure_status_set
 from tests.factories import make_revision_year, make_status
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -87,9 +88,16 @@ def test_secretariat_may_update_any_committee(world, sara_client):
 
 @pytest.mark.parametrize("htmx", [True, False])
 def test_stale_save_is_refused_with_409_showing_their_change(world, alice_client, sara, htmx):
-    world.measure_a.set_status(year=2024, status="in_progress", by=sara, expected_version=0)
-    world.measure_a.set_status(
-        year=2024, status="done", note="Sara sin", by=sara, expected_version=1
+    measure_status_set(
+        measure=world.measure_a, year=2024, status="in_progress", by=sara, expected_version=0
+    )
+    measure_status_set(
+        measure=world.measure_a,
+        year=2024,
+        status="done",
+        note="Sara sin",
+        by=sara,
+        expected_version=1,
     )
     response = _post(
         alice_client, world.measure_a, htmx=htmx, status="not_done", note="Alice sin", version=1
@@ -106,7 +114,9 @@ def test_stale_save_is_refused_with_409_showing_their_change(world, alice_client
 
 
 def test_resubmitting_after_reading_the_conflict_saves(world, alice_client, sara):
-    world.measure_a.set_status(year=2024, status="done", by=sara, expected_version=0)
+    measure_status_set(
+        measure=world.measure_a, year=2024, status="done", by=sara, expected_version=0
+    )
     _post(alice_client, world.measure_a, status="not_done", version=0)
     assert _post(alice_client, world.measure_a, status="not_done", version=1).status_code == 302
     assert MeasureStatus.objects.get(measure=world.measure_a).status == "not_done"

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from guidelines.models import Guideline
-from helsefellesskap.roles import can_edit_guideline
+from guidelines.rights import can_edit_guideline
 from tests.factories import make_guideline
 
 EDIT_PAGES = ["guidelines:edit", "guidelines:publish", "guidelines:attachments"]

@@ -127,6 +127,8 @@ def test_healthz_reaches_a_real_cache(client, db, settings):
         }
     }
 
+    settings.CELERY_BROKER_URL = ""
+
     assert client.get("/healthz").json()["checks"]["cache"]["status"] == "ok"
 
 
@@ -144,3 +146,59 @@ def test_a_cache_that_is_down_is_named_but_the_portal_stays_healthy(client, db, 
     assert response.status_code == 200
     assert response.json()["status"] == "degraded"
     assert response.json()["failing"] == ["cache"]
+
+
+def _redis_cache(url: str) -> dict:
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+
+
+@pytest.mark.redis
+def test_healthz_reports_each_redis_as_compose_configures_them(client, db, settings, redis_server):
+    """docker-compose's redis-broker (noeviction) and redis-cache (maxmemory, LRU): all ok."""
+    settings.CELERY_BROKER_URL = redis_server("--maxmemory-policy", "noeviction")
+    settings.CACHES = _redis_cache(
+        redis_server("--maxmemory", "8mb", "--maxmemory-policy", "allkeys-lru")
+    )
+
+    response = client.get("/healthz")
+
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["status"], body["failing"], body["warnings"]) == ("ok", [], [])
+    assert body["checks"]["broker"]["eviction"] == "noeviction"
+    assert body["checks"]["cache"]["eviction"] == "allkeys-lru"
+    assert body["checks"]["cache"]["shared_with_broker"] is False
+
+
+@pytest.mark.redis
+def test_healthz_warns_of_a_broker_that_may_evict_queued_tasks(client, db, settings, redis_server):
+    settings.CELERY_BROKER_URL = redis_server("--maxmemory-policy", "allkeys-lru")
+    settings.CACHES = _redis_cache(redis_server("--maxmemory-policy", "allkeys-lru"))
+
+    response = client.get("/healthz")
+
+    body = response.json()
+    # The tasks still run: 200, but named, so the monitoring shows the misconfiguration.
+    assert response.status_code == 200
+    assert body["status"] == "degraded"
+    assert body["warnings"] == ["broker"]
+    assert body["checks"]["broker"] == {
+        "status": "evicts",
+        "eviction": "allkeys-lru",
+        "duration_ms": body["checks"]["broker"]["duration_ms"],
+    }
+
+
+@pytest.mark.redis
+def test_healthz_warns_of_a_cache_in_the_brokers_redis_server(client, db, settings, redis_server):
+    """Another database number on the same server is not enough: maxmemory is per server."""
+    server = redis_server("--maxmemory-policy", "noeviction")
+    settings.CELERY_BROKER_URL = server
+    settings.CACHES = _redis_cache(server.rsplit("/", 1)[0] + "/3")
+
+    body = client.get("/healthz").json()
+
+    assert body["status"] == "degraded"
+    assert body["warnings"] == ["cache"]
+    assert body["checks"]["cache"]["status"] == "shares_broker"
+    assert body["checks"]["cache"]["shared_with_broker"] is True

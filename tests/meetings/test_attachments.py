@@ -86,3 +86,24 @@ def test_files_of_a_closed_meeting_are_not_served_to_others(client, alice, commi
     attachment = Attachment.objects.get()
     client.logout()
     assert client.get(f"/meetings/attachments/{attachment.pk}/").status_code == 404
+
+
+@pytest.mark.s3
+@pytest.mark.django_db(transaction=True)
+def test_a_file_attached_while_the_object_storage_is_down_is_not_half_saved(
+    client, alice, meeting, s3_storage, s3_outage
+):
+    client.force_login(alice)
+    s3_outage.cut()
+
+    response = _upload(client, meeting, "lysark.pdf", PDF)
+
+    assert "nothing was saved" in response.content.decode()
+    assert not Attachment.objects.exists()
+    assert s3_storage.list_objects_v2(Bucket=s3_storage.bucket).get("KeyCount") == 0
+
+    s3_outage.restore()
+    assert "The file was attached." in _upload(client, meeting, "lysark.pdf", PDF).content.decode()
+    attachment = Attachment.objects.get()
+    download = client.get(f"/meetings/attachments/{attachment.pk}/")
+    assert b"".join(download.streaming_content) == PDF

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from helsefellesskap.roles import can_organise_meeting
 from meetings.models import Meeting
+from meetings.rights import can_organise_meeting
 from tests.factories import make_meeting
 
 

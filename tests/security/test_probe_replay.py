@@ -129,7 +129,7 @@ def test_a_foreign_host_header_gets_400_not_500(client, settings, debug):
 
 
 def test_the_400_page_renders_for_a_request_without_a_user(rf):
-    from helsefellesskap.context_processors import portal
+    from actionplan.context_processors import portal
 
     request = rf.get("/")
     assert not hasattr(request, "user")

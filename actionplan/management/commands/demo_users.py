@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplan.models import Committee
-from helsefellesskap.roles import SECRETARIAT_GROUP
+from helsefellesskap.secretariat import SECRETARIAT_GROUP
 
 DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105 - DEBUG-only demo log-in
 

@@ -1,7 +1,7 @@
 """Public pages of the action plan: overview, committee, plan table, measure. No login."""
 
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,48 +15,17 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from helsefellesskap.exports import csv_response, set_download_name
 from helsefellesskap.page_cache import anonymous_page_cache
-from helsefellesskap.roles import can_correct_locked_year, can_edit_committee
-from meetings.models import ActionPoint
 
-from .caching import cached_fragment, cached_value, plan_page_state
-from .charts import status_bar_svg, status_years_svg
-from .docx_export import DOCX_CONTENT_TYPE, plan_docx_bytes, plan_docx_filename
-from .exports import xlsx_response
-from .filters import MeasureFilter
-from .models import Committee, Goal, Measure, Plan, StatusCounts
-from .tables import PlanTable
-
-
-def plans_for(request) -> tuple[list[Plan], Plan | None]:
-    """Every plan (newest first) and the current one, read once per request (one query)."""
-    cached = getattr(request, "_actionplan_plans", None)
-    if cached is None:
-        plans = list(Plan.objects.with_open_revision_year().order_by("-start_year", "-pk"))
-        # The same rule as PlanQuerySet.current(): the newest plan not ended, else the newest.
-        current = next((p for p in plans if not p.ended), plans[0] if plans else None)
-        cached = request._actionplan_plans = (plans, current)
-    return cached
-
-
-def plan_from_request(request, *, required=True):
-    """The plan a public page shows: the one chosen with ?plan=<pk> (an earlier plan), else
-    the current plan. 404 for an unknown plan, or when none is loaded and `required`."""
-    plans, current = plans_for(request)
-    chosen = request.GET.get("plan", "")
-    if chosen:
-        plan = next((p for p in plans if str(p.pk) == chosen), None)
-        if plan is None:
-            raise Http404(_("No such plan."))
-        return plan
-    if current is None and required:
-        raise Http404(_("No plan has been loaded yet."))
-    return current
-
-
-def plan_query(request, plan) -> str:
-    """The query string that keeps an earlier plan chosen on links ("" for the current plan)."""
-    _plans, current = plans_for(request)
-    return "" if current is None or plan.pk == current.pk else f"plan={plan.pk}"
+from ..caching import cached_fragment, cached_value, plan_page_state
+from ..charts import status_bar_svg, status_years_svg
+from ..contributions import COMMITTEE_PAGE, MEASURE_PAGE, gather
+from ..docx_export import DOCX_CONTENT_TYPE, plan_docx_bytes, plan_docx_filename
+from ..exports import xlsx_response
+from ..filters import MeasureFilter
+from ..models import Committee, Goal, Measure, StatusCounts
+from ..plan_choice import plan_from_request, plan_query
+from ..rights import can_correct_locked_year, can_edit_committee
+from ..tables import PlanTable
 
 
 def _crumbs(*trail):
@@ -158,7 +127,9 @@ def committee_detail(request, slug):
         "committee": committee,
         "status_html": mark_safe(parts["status"]),  # noqa: S308 - our own HTML
         "goals_html": mark_safe(parts["goals"]),  # noqa: S308 - our own HTML
-        "action_points": ActionPoint.objects.open_for_committee(committee).visible_to(request.user),
+        "contributions": gather(
+            COMMITTEE_PAGE.contributions(), committee=committee, user=request.user
+        ),
         "plan_query": plan_query(request, plan),
         "breadcrumbs": _crumbs((committee.short_name, None)),
     }
@@ -331,7 +302,7 @@ def measure_detail(request, pk):
         "measure": measure,
         "committee": committee,
         "year_cells": measure.statuses_by_year(years),
-        "action_points": ActionPoint.objects.for_measure(measure).visible_to(request.user),
+        "contributions": gather(MEASURE_PAGE.contributions(), measure=measure, user=request.user),
         "breadcrumbs": _crumbs(
             (committee.short_name, committee.get_absolute_url()),
             (Truncator(measure.text).chars(60), None),

@@ -11,18 +11,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helsefellesskap.roles import can_restore, require_secretariat
+from helsefellesskap.secretariat import require_secretariat
 
-from .access import (
+from ..forms import GoalForm, MeasureForm, RestoreVersionForm, RetireForm, SubGoalForm
+from ..models import Goal, Measure, Plan, SubGoal
+from ..rights import (
+    can_restore,
     get_committee_for_editor,
     get_goal_for_editor,
     get_measure_for_editor,
     get_plan_item_for_editor,
     get_subgoal_for_editor,
 )
-from .forms import GoalForm, MeasureForm, RestoreVersionForm, RetireForm, SubGoalForm
-from .models import Goal, Measure, Plan, SubGoal
-from .versioning import VersionConflict
+from ..versioning import VersionConflict
 
 
 def _committee_of(item):

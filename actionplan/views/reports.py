@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helsefellesskap.render_views import job_download, job_page, redirect_to_job
-from helsefellesskap.roles import editable_committee_ids, is_secretariat
+from helsefellesskap.secretariat import is_secretariat
 
-from . import services
-from .models import Report
-from .report_forms import ReportRequestForm
+from .. import services
+from ..models import Report
+from ..report_forms import ReportRequestForm
+from ..rights import editable_committee_ids, reports_visible_to, require_report_access
 
 ARCHIVE_PAGE_SIZE = 25
 
@@ -26,7 +27,7 @@ def _require_report_user(user) -> None:
 
 def _get_report_for_user(request, pk) -> Report:
     report = get_object_or_404(Report.objects.for_archive(), pk=pk)
-    services.require_report_access(request.user, report)
+    require_report_access(request.user, report)
     return report
 
 
@@ -34,7 +35,7 @@ def _get_report_for_user(request, pk) -> Report:
 def report_archive(request):
     """Every report this user may see, newest first, with the form to ask for a new one."""
     _require_report_user(request.user)
-    reports = Report.objects.for_archive().visible_to(request.user)
+    reports = reports_visible_to(request.user, Report.objects.for_archive())
     page = Paginator(reports, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -50,7 +51,7 @@ def report_new(request):
     _require_report_user(request.user)
     form = ReportRequestForm(request.POST, user=request.user)
     if not form.is_valid():
-        reports = Report.objects.for_archive().visible_to(request.user)
+        reports = reports_visible_to(request.user, Report.objects.for_archive())
         page = Paginator(reports, ARCHIVE_PAGE_SIZE).get_page(1)
         return render(
             request, "actionplan/reports/archive.html", {"page": page, "form": form}, status=400

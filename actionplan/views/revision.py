@@ -13,20 +13,20 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helsefellesskap.roles import editable_committee_ids, is_secretariat, require_secretariat
+from helsefellesskap.secretariat import is_secretariat, require_secretariat
 
-from .access import current_plan_or_404, get_committee_for_secretariat
-from .caching import cached_value
-from .coverage import coverage
-from .forms import (
+from ..caching import cached_value
+from ..coverage import coverage
+from ..forms import (
     AppointEditorForm,
     LinkPersonForm,
     OpenRevisionForm,
     UnlockYearForm,
     add_model_errors,
 )
-from .models import Committee, Plan, RevisionYear
-from .progress import committee_progress
+from ..models import Committee, Plan, RevisionYear
+from ..progress import committee_progress
+from ..rights import current_plan_or_404, editable_committee_ids, get_committee_for_secretariat
 
 
 def _revision_context(request, committees) -> dict:

@@ -4,20 +4,18 @@ and the committee's "report the year" page that saves every measure in one submi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from helsefellesskap.roles import can_correct_locked_year
-
-from .access import get_committee_for_editor, get_measure_for_editor
-from .forms import ReportReasonForm, StatusForm, add_model_errors, status_row_formset
-from .models import Measure, Plan
-from .partials import safe_next, status_cell_context, status_form_context
-from .versioning import VersionConflict, YearLocked
+from ..forms import ReportReasonForm, StatusForm, add_model_errors, status_row_formset
+from ..models import Measure, Plan
+from ..partials import safe_next, status_cell_context, status_form_context
+from ..rights import can_correct_locked_year, get_committee_for_editor, get_measure_for_editor
+from ..services import StatusesRefused, StatusRow, measure_status_set, measure_statuses_report
+from ..versioning import VersionConflict, YearLocked
 
 
 @require_GET
@@ -38,7 +36,7 @@ def status_update(request, pk, year):
     measure = get_measure_for_editor(request, pk)
     plan = measure.goal.plan
     if year not in plan.years:
-        return HttpResponseBadRequest(_("The year must be one of the plan's years."))
+        return HttpResponseBadRequest(plan.year_error())
     default_next = measure.get_absolute_url()
     next_url = safe_next(request, default_next)
     template = "actionplan/_status_form.html" if request.htmx else "actionplan/status_edit.html"
@@ -55,7 +53,8 @@ def status_update(request, pk, year):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            measure.set_status(
+            measure_status_set(
+                measure=measure,
                 year=year,
                 status=data["status"],
                 note=data["note"],
@@ -106,8 +105,10 @@ def report_year(request, slug, year):
     """Report one year for all of a committee's measures, saved together or not at all."""
     committee = get_committee_for_editor(request, slug)
     plan = Plan.objects.current()
-    if plan is None or year not in plan.years:
-        return HttpResponseBadRequest(_("The year must be one of the plan's years."))
+    if plan is None:
+        return HttpResponseBadRequest(_("No plan has been loaded yet."))
+    if year not in plan.years:
+        return HttpResponseBadRequest(plan.year_error())
     measures = list(
         Measure.objects.active()
         .in_plan(plan)
@@ -118,9 +119,7 @@ def report_year(request, slug, year):
     )
     locked = year in plan.locked_years
     if locked and not can_correct_locked_year(request.user):
-        messages.error(
-            request, _("%(year)s is locked: SSU has adopted its revision.") % {"year": year}
-        )
+        messages.error(request, str(YearLocked.of(year)))
         return _render_report(request, committee, plan, year, measures, None, None, status=403)
 
     data = request.POST.copy() if request.method == "POST" else None
@@ -149,55 +148,42 @@ def report_year(request, slug, year):
     )
 
 
-class _ReportRefused(Exception):
-    """At least one row could not be saved; the whole report is rolled back."""
-
-    def __init__(self, code):
-        super().__init__(code)
-        self.code = code
-
-
 def _save_report(formset, *, year, by, reason) -> int:
-    """Save every changed row in one transaction; any refused row rolls all of them back."""
-    code = None
-    saved = 0
-    with transaction.atomic():
-        for form in formset.forms:
-            data = form.cleaned_data
-            measure = formset.measures[data["measure"]]
-            current = measure.status_for(year)
-            before = (current.status, current.note) if current else ("", "")
-            if (data["status"], data["note"].strip()) == before:
-                continue
-            if not data["status"]:
-                form.add_error("status", _("Choose a status (a status cannot be removed)."))
-                code = code or 400
-                continue
-            try:
-                measure.set_status(
-                    year=year,
-                    status=data["status"],
-                    note=data["note"],
-                    by=by,
-                    expected_version=data["version"],
-                    reason=reason,
-                )
-            except ValidationError as error:
-                add_model_errors(form, error)
-                code = code or 400
-            except YearLocked as error:
-                form.add_error(None, str(error))
-                code = 403
-            except VersionConflict as error:
+    """Save the formset's rows through the service; a refusal shows on its row (StatusesRefused
+    carries each one) with the status code of the worst."""
+    rows = [
+        StatusRow(
+            measure=formset.measures[form.cleaned_data["measure"]],
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            version=form.cleaned_data["version"],
+        )
+        for form in formset.forms
+    ]
+    try:
+        return measure_statuses_report(rows=rows, year=year, by=by, reason=reason)
+    except StatusesRefused as refused:
+        codes = []
+        for index, error in refused.refusals.items():
+            form = formset.forms[index]
+            if isinstance(error, VersionConflict):
                 form.conflict = error
                 _rebase(form, error)
                 form.add_error(None, _("Someone else saved this measure's status meanwhile."))
-                code = 409
-            else:
-                saved += 1
-        if code:
-            raise _ReportRefused(code)
-    return saved
+                codes.append(409)
+            elif isinstance(error, ValidationError):
+                add_model_errors(form, error)
+                codes.append(400)
+            else:  # YearLocked
+                form.add_error(None, str(error))
+                codes.append(403)
+        raise _ReportRefused(max(codes)) from refused
+
+
+class _ReportRefused(Exception):
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
 
 
 def _render_report(request, committee, plan, year, measures, formset, reason_form, status=200):

@@ -19,9 +19,9 @@ from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from actionplan.bench import harness as benchmark
 from actionplan.caching import bump_all_content_versions, bump_plan_content_version
 from actionplan.models import NOT_REPORTED, Committee, Measure, MeasureStatus, Plan
-from helsefellesskap import benchmark
 
 DOCS = Path(settings.BASE_DIR) / "docs"
 START, END = "<!-- bench_pages:start -->", "<!-- bench_pages:end -->"
@@ -273,7 +273,7 @@ class Command(BaseCommand):
         """The plan table (uncached) beside a plain template of the same rows and the admin
         changelist.
 
-        The plain page (helsefellesskap/bench_urls.py) is served by the same stack: it finds
+        The plain page (actionplan/bench/urls.py) is served by the same stack: it finds
         the current plan, queries the same rows and renders them in the base layout, so the
         ratio is what django-tables2, the filters, sorting and pagination add."""
 
@@ -288,7 +288,7 @@ class Command(BaseCommand):
         client.logout()
         # Uncached: the comparison is about rendering the rows, which the cache would hide.
         # In turn, request by request, so that the machine's load touches both alike.
-        with override_settings(CACHES=NO_CACHE, ROOT_URLCONF="helsefellesskap.bench_urls"):
+        with override_settings(CACHES=NO_CACHE, ROOT_URLCONF="actionplan.bench.urls"):
             pages = {
                 "table": page(reverse("actionplan:table")),
                 "plain": page(reverse("bench_plain_plan_table")),

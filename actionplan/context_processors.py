@@ -1,9 +1,14 @@
-"""Template context every page needs: the user's roles and the navigation."""
+"""Template context every page needs: the user's roles and the navigation.
+
+Here, not in the core, because the roles a page shows besides the secretariat are the plan's
+(an editor is an editor of a committee, actionplan/rights.py)."""
 
 from django.contrib.auth.models import AnonymousUser
 
 from helsefellesskap.navigation import main_menu, site_search_url
-from helsefellesskap.roles import editable_committee_ids, is_secretariat
+from helsefellesskap.secretariat import is_secretariat
+
+from .rights import editable_committee_ids
 
 
 def portal(request):

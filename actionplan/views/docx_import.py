@@ -9,14 +9,14 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helsefellesskap.roles import require_secretariat
+from helsefellesskap.secretariat import require_secretariat
 
-from .docx_changes import plan_docx_apply, plan_docx_changes
-from .docx_read import DocxImportError, max_upload_bytes, read_plan_docx
-from .docx_uploads import UploadGone, discard_upload, keep_upload, load_upload
-from .forms import PlanDocxUploadForm
-from .models import Plan
-from .versioning import VersionConflict
+from ..docx_changes import plan_docx_apply, plan_docx_changes
+from ..docx_read import DocxImportError, max_upload_bytes, read_plan_docx
+from ..docx_uploads import UploadGone, discard_upload, keep_upload, load_upload
+from ..forms import PlanDocxUploadForm
+from ..models import Plan
+from ..versioning import VersionConflict
 
 
 def _plan():

@@ -1,0 +1,34 @@
+"""Who may do what with the shared guidelines. The one place these rights are decided.
+
+Everyone reads the guidelines. The owning committee's editors and the secretariat edit a
+guideline, publish its versions and manage its attachments; a guideline with no owning committee
+is the secretariat's alone.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from actionplan.rights import can_edit_committee, editable_committee_ids
+from helsefellesskap.secretariat import is_secretariat
+
+
+def can_edit_guideline(user, guideline) -> bool:
+    """May this user edit the guideline, publish versions and manage its attachments?"""
+    return can_edit_committee(user, guideline.committee)
+
+
+def require_guideline_editor(user, guideline) -> None:
+    """Raise PermissionDenied unless the user may edit the guideline."""
+    if not can_edit_guideline(user, guideline):
+        raise PermissionDenied
+
+
+def can_create_guideline(user) -> bool:
+    """The secretariat and editors of at least one committee may add guidelines."""
+    return is_secretariat(user) or bool(editable_committee_ids(user))
+
+
+def guidelines_owned_by_editor(user, guidelines):
+    """The guidelines of the committees this user may edit (all of them for the secretariat)."""
+    if is_secretariat(user):
+        return guidelines
+    return guidelines.filter(committee_id__in=editable_committee_ids(user))

@@ -1,0 +1,58 @@
+"""Who may do what with meetings, their series, minutes and action points. The one place these
+rights are decided.
+
+The secretariat organises every meeting; a committee's editors (actionplan/rights.py) organise
+that committee's meetings and read its non-public ones. Everyone reads the public meetings.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from actionplan.models import Committee
+from actionplan.rights import can_edit_committee, editable_committee_ids
+from helsefellesskap.secretariat import is_secretariat
+
+
+def _organising_committee(meeting_or_committee):
+    """The committee whose editors organise a meeting or series (or the committee itself)."""
+    if meeting_or_committee is None or isinstance(meeting_or_committee, Committee):
+        return meeting_or_committee
+    if hasattr(meeting_or_committee, "organising_committee"):
+        return meeting_or_committee.organising_committee
+    return meeting_or_committee.committee
+
+
+def can_organise_meeting(user, meeting_or_committee=None) -> bool:
+    """May this user create or edit this meeting (or series, or a meeting for this committee)?
+
+    With nothing given: may the user organise any meeting at all?
+    """
+    if is_secretariat(user):
+        return True
+    if meeting_or_committee is None:
+        return bool(editable_committee_ids(user))
+    return can_edit_committee(user, _organising_committee(meeting_or_committee))
+
+
+def require_meeting_organiser(user, meeting_or_committee=None) -> None:
+    """Raise PermissionDenied unless the user may organise the meeting."""
+    if not can_organise_meeting(user, meeting_or_committee):
+        raise PermissionDenied
+
+
+def can_export_minutes(user, meeting) -> bool:
+    """May this user have a meeting's minutes made into a PDF (and fetch it)?
+
+    Any logged-in user for a public meeting; for a non-public one only those who organise it.
+    """
+    if not user.is_authenticated:
+        return False
+    return meeting.is_public or can_organise_meeting(user, meeting)
+
+
+def private_meeting_committee_ids(user) -> tuple[int, ...] | None:
+    """The committees whose non-public meetings this user may read, sorted; None: every
+    committee's. All that decides which meetings a user sees, so pages cached per user kind
+    key on it."""
+    if is_secretariat(user):
+        return None
+    return tuple(sorted(editable_committee_ids(user)))
