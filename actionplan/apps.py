@@ -20,3 +20,7 @@ class ActionplanConfig(AppConfig):
         from helsefellesskap.api import register_router
 
         register_router("/", router)
+
+        from actionplan import site_search
+
+        site_search.register()

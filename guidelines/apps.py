@@ -19,3 +19,7 @@ class GuidelinesConfig(AppConfig):
         from .api import router
 
         register_router("/", router)
+
+        from guidelines import site_search
+
+        site_search.register()

@@ -15,6 +15,8 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from helsefellesskap.site_search import SiteQuery
+
 from .markdown import SNIPPET_START, SNIPPET_STOP
 
 SEARCH_CONFIG = "norwegian"
@@ -43,18 +45,38 @@ def refresh_search_vector(queryset) -> None:
         queryset.update(search_vector=guideline_search_vector())
 
 
-def search_guidelines(queryset, text: str):
-    """Filter a guideline queryset to those matching `text`, best match first."""
+def search_guidelines(queryset, text: str, site_query: SiteQuery | None = None):
+    """Filter a guideline queryset to those matching `text`, best match first.
+
+    When a word of the text has nynorsk/bokmål variants or listed inflections (the site search's
+    synonym table), every variant counts ("sjukeheim" finds "sykehjem"); otherwise PostgreSQL
+    reads the text as a web search ("quoted phrase", -excluded).
+    """
     text = (text or "").strip()
     if not text:
         return queryset
+    site_query = site_query or SiteQuery.parse(text)
     if uses_full_text_search():
-        return _full_text_search(queryset, text)
+        if site_query and site_query.expanded:
+            return _full_text_search(queryset, site_query.search_query(SEARCH_CONFIG))
+        return _full_text_search(
+            queryset, SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        )
+    if site_query and site_query.expanded:
+        return _expanded_substring_search(queryset, site_query)
     return _substring_search(queryset, text)
 
 
-def _full_text_search(queryset, text):
-    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+def _expanded_substring_search(queryset, site_query):
+    fields = ("title", "summary", "body_text")
+    return (
+        queryset.filter(site_query.substring_q(*fields))
+        .annotate(rank=Value(1))
+        .order_by("-rank", "title", "pk")
+    )
+
+
+def _full_text_search(queryset, query):
     return (
         queryset.filter(search_vector=query)
         .annotate(
@@ -96,7 +118,7 @@ def _substring_search(queryset, text):
     return queryset.annotate(rank=score).order_by("-rank", "title", "pk")
 
 
-def snippet_html(guideline, text: str) -> SafeString:
+def snippet_html(guideline, text: str, terms=None) -> SafeString:
     """A short, escaped extract of the guideline with the search words in <mark>."""
     headline = getattr(guideline, "headline", None)
     if headline is not None:
@@ -104,11 +126,11 @@ def snippet_html(guideline, text: str) -> SafeString:
         return mark_safe(  # noqa: S308 - escaped above; only our own <mark> tags are added
             marked.replace(SNIPPET_START, "<mark>").replace(SNIPPET_STOP, "</mark>")
         )
-    return _substring_snippet(guideline, text)
+    return _substring_snippet(guideline, text, terms)
 
 
-def _substring_snippet(guideline, text: str) -> SafeString:
-    words = [word.strip('"') for word in _words(text or "")]
+def _substring_snippet(guideline, text: str, terms=None) -> SafeString:
+    words = list(terms or []) or [word.strip('"') for word in _words(text or "")]
     if not words:
         return mark_safe("")
     pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)

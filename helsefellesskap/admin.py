@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from helsefellesskap.enrolment import enrolment_url
+from helsefellesskap.models import SearchSynonym
 from helsefellesskap.twofactor import has_two_factor
 
 User = get_user_model()
@@ -41,3 +42,12 @@ class PortalUserAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, PortalUserAdmin)
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """The word groups the site search treats as the same (nynorsk, bokmål, inflections)."""
+
+    list_display = ["term", "group"]
+    list_filter = ["group"]
+    search_fields = ["term", "group"]

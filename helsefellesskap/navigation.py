@@ -107,6 +107,8 @@ def main_menu(path: str, *, may_edit: bool, is_secretariat: bool = False) -> lis
 
 
 def site_search_url() -> str | None:
-    """Where the site-wide search goes (the guideline library), once it exists."""
-    path = _path(("guidelines:list", "guidelines:library", "guidelines:index"), "/guidelines/")
-    return path if _exists(path) else None
+    """Where the site-wide search goes (helsefellesskap/site_search.py), if the URLconf has it."""
+    try:
+        return reverse("site_search")
+    except NoReverseMatch:
+        return None

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from helsefellesskap import oidc
+from helsefellesskap import oidc, search_views
 from helsefellesskap import views as portal_views
 from helsefellesskap.api import api
 
@@ -37,6 +37,8 @@ urlpatterns = [
     # The pages the law expects: the accessibility statement and the privacy statement.
     path("accessibility/", portal_views.accessibility_statement, name="accessibility"),
     path("privacy/", portal_views.privacy, name="privacy"),
+    # One search over what the apps register (helsefellesskap/site_search.py).
+    path("search/", search_views.search, name="site_search"),
     path("admin/", admin.site.urls),
     # Operations: load balancers and monitoring poll this.
     path("healthz", portal_views.healthz, name="healthz"),

@@ -21,3 +21,7 @@ class MeetingsConfig(AppConfig):
         from meetings.api import router
 
         register_router("/", router)
+
+        from meetings import site_search
+
+        site_search.register()

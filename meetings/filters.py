@@ -16,13 +16,15 @@ class ActionPointFilter(django_filters.FilterSet):
     )
     contact_person = django_filters.ModelChoiceFilter(
         label=_("Contact person"),
+        empty_label=_("All contact persons"),
         queryset=Person.objects.filter(action_points__isnull=False).distinct().order_by("name"),
     )
     committee = django_filters.ModelChoiceFilter(
-        label=_("Committee"), queryset=Committee.objects.all()
+        label=_("Committee"), queryset=Committee.objects.all(), empty_label=_("All committees")
     )
     meeting = django_filters.ModelChoiceFilter(
         label=_("Meeting"),
+        empty_label=_("All meetings"),
         queryset=Meeting.objects.filter(action_points__isnull=False).distinct().newest_first(),
     )
     overdue = django_filters.ChoiceFilter(

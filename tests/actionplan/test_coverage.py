@@ -104,7 +104,9 @@ def test_partial_shows_counts_and_warnings_in_words(plan_with_groups):
     with translation.override("en"):
         html = template.render({"plan": plan_with_groups["plan"], "year": YEAR})
     assert "Gaps in the priority patient groups" in html
-    assert "no active measure in the plan serves this group." in html
+    # Not "uncovered": the measures aimed at the group may only lack the tag; a link to tagging.
+    assert "No measures tagged for <strong>" in html
+    assert 'href="/plan/table/">Tag the measures aimed at this group' in html
     assert "none of its 2 measures is carried out or in progress in 2026." in html
     assert f'href="/plan/measures/{plan_with_groups["b_unreported"].pk}/"' in html
     # Status in words next to each gap measure, never colour alone.

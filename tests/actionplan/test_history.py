@@ -36,7 +36,7 @@ def test_timeline_says_who_set_which_year_to_what_and_when(world, alice, sara):
             history_date=timezone.make_aware(datetime.datetime(2026, 3, day, 12))
         )
     html = _render_history(world.measure_a, alice)
-    assert "Alice Aasen set 2024 to Carried out, 3 March 2026" in html
+    assert "Alice Aasen set 2024 to Carried out, March 3, 2026" in html
     assert "(was Being planned / in progress)" in html
     assert "«Ferdig»" in html
 

@@ -243,4 +243,17 @@ PAGE_TYPES = [
     # The pages the law expects, linked from every page's footer.
     PageType("accessibility", lambda data: reverse("accessibility"), visitors=("anonymous",)),
     PageType("privacy", lambda data: reverse("privacy"), visitors=("anonymous",)),
+    # The site search: hits grouped by kind, and a miss that suggests the nearest words.
+    PageType(
+        "search",
+        lambda data: reverse("site_search") + "?q=rehabilitering",
+        visitors=("anonymous",),
+        needs="site_search",
+    ),
+    PageType(
+        "search-no-hits",
+        lambda data: reverse("site_search") + "?q=rehabiliteringg",
+        visitors=("anonymous",),
+        needs="site_search",
+    ),
 ]

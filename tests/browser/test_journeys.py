@@ -79,7 +79,7 @@ def test_nurse_searches_the_guidelines_and_reads_the_section(visit, assert_acces
         status="in_force",
     )
     page = visit.open("/", lang="en")
-    tab_to(page, "Search the guidelines").type("ventilasjonsbehov")
+    tab_to(page, "Search the portal").type("ventilasjonsbehov")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "ventilasjonsbehov" in page.inner_text("main mark")
@@ -89,3 +89,30 @@ def test_nurse_searches_the_guidelines_and_reads_the_section(visit, assert_acces
     assert "#sec-oppf" in page.url
     assert "Heimesjukepleia" in page.inner_text("main")
     assert_accessible(page)
+
+
+@pytest.mark.postgres
+def test_nurse_writes_nynorsk_in_the_header_search_and_finds_the_bokmal_guideline(
+    visit, assert_accessible
+):
+    from django.core.management import call_command
+
+    from helsefellesskap.models import SearchSynonym
+    from helsefellesskap.search_words import ensure_installed
+
+    ensure_installed(SearchSynonym)  # browser tests empty the tables the migration filled
+    call_command("loaddata", "guidelines_seed", verbosity=0)
+    for width in (1280, 375):
+        page = visit.open("/", lang="nn", viewport={"width": width, "height": 800})
+        if width == 375:
+            page.get_by_role("button", name="Meny").click()
+        for word in ("sjukeheim", "rettleiing", "sykehjemmet"):
+            box = page.get_by_role("searchbox", name="Søk i portalen")
+            box.fill(word)
+            with page.expect_navigation():
+                box.press("Enter")
+            results = page.locator("#search-guidelines + ul")
+            assert "6. Medisinsk og helsefaglig veiledning og samhandling" in results.inner_text()
+            if width == 375:
+                page.get_by_role("button", name="Meny").click()
+        assert_accessible(page)

@@ -130,7 +130,7 @@ def test_editor_sees_own_sections_but_not_the_revision_board(settings, client, p
     assert 'href="/plan/reports/"' in html
     assert 'href="/plan/revision/"' not in html  # the revision board is the secretariat's
     assert 'href="/plan/" aria-current="page"' in html
-    assert 'action="/guidelines/"' in html  # the site-wide search
+    assert 'action="/search/"' in html  # the site-wide search
 
 
 def test_charlie_does_not_see_revision_link(settings, client, plan):

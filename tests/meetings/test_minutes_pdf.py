@@ -100,7 +100,7 @@ def test_pdf_holds_title_agenda_minutes_and_action_points(client, charlie, meeti
         "Lage felles rutine for testing",
         "Kari Kontakt",
         "Ålesund kommune",
-        "1.4.2020",
+        "1. april 2020",  # the one Norwegian date format
         "Kartlegge smittevernutstyr",
         "Gjennomført",  # status as words, not colour
         "Under arbeid",

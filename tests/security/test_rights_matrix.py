@@ -463,6 +463,7 @@ MATRIX = {
     "healthz": Row(at("healthz"), EVERYONE, ALL_405),
     "accessibility": Row(at("accessibility"), EVERYONE, ALL_405),
     "privacy": Row(at("privacy"), EVERYONE, ALL_405),
+    "site_search": Row(at("site_search"), EVERYONE, ALL_405),
 }
 
 
