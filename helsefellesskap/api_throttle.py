@@ -13,9 +13,9 @@ import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import JsonResponse
 
+from helsefellesskap.cache_counters import count
 from helsefellesskap.middleware import client_ip
 from helsefellesskap.page_cache import CACHE_DOWN
 
@@ -36,13 +36,8 @@ def count_request(address: str | None, now: float | None = None) -> tuple[int, i
     window = int(now // length)
     key = _key(address, window)
     try:
-        # The counter outlives its window a little, so a late incr finds it.
-        cache.add(key, 0, timeout=length + 1)
-        try:
-            used = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=length + 1)
-            used = 1
+        # The counter outlives its window a little, so a late count finds it.
+        used = count(key, timeout=length + 1)
     except CACHE_DOWN:
         logger.warning("api_throttle_cache_unavailable")
         return 0, 0

@@ -19,6 +19,7 @@ from django.dispatch import receiver
 from django.shortcuts import render
 from django.urls import reverse
 
+from helsefellesskap.cache_counters import count
 from helsefellesskap.middleware import client_ip
 from helsefellesskap.page_cache import CACHE_DOWN
 
@@ -49,11 +50,7 @@ def count_failure(sender, credentials, request=None, **kwargs):
     key = _key(client_ip(request))
     try:
         # The window starts at the first failure and is not stretched by later ones.
-        cache.add(key, 0, timeout=settings.LOGIN_IP_FAILURE_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=settings.LOGIN_IP_FAILURE_WINDOW)
+        count(key, timeout=settings.LOGIN_IP_FAILURE_WINDOW)
     except CACHE_DOWN:
         logger.warning("login_throttle_cache_unavailable")
 

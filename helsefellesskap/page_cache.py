@@ -44,6 +44,8 @@ from django.utils import translation
 from django.utils.cache import cc_delim_re
 from redis.exceptions import RedisError
 
+from helsefellesskap.cache_counters import count
+
 logger = logging.getLogger(__name__)
 # What the cache backend raises when its server is unreachable (Redis, or a socket error).
 CACHE_DOWN = (RedisError, OSError)
@@ -170,8 +172,7 @@ def within_budget(size: int, now: float | None = None) -> bool:
     (they are served, not stored)."""
     window = int((time.time() if now is None else now) // PAGE_SECONDS)
     key = f"anonymous-page-budget:{window}"
-    cache.add(key, 0, 2 * PAGE_SECONDS)
-    return cache.incr(key, size) <= settings.PAGE_CACHE_BUDGET_BYTES // 2
+    return count(key, timeout=2 * PAGE_SECONDS, by=size) <= settings.PAGE_CACHE_BUDGET_BYTES // 2
 
 
 def unpack(packed: tuple) -> HttpResponse:
