@@ -17,7 +17,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from tests.factories import make_user
+from tests.factories import make_committee, make_person, make_user
 
 
 def _redis_reachable() -> bool:
@@ -123,10 +123,84 @@ def _media_in_tmp(settings, tmp_path):
     settings.PLAN_IMPORT_DIR = tmp_path / "plan-imports"
 
 
+# --- The one test world. Every app's tests meet the same people:
+# Alice edits committee A, Bob edits committee B, Charlie is signed in with no rights,
+# and Sara is the secretariat. Tests that need someone else make them with tests.factories.
+
+
 @pytest.fixture
-def secretariat(db):
-    """Sara from the secretariat: may edit everything."""
-    return make_user("sara", secretariat=True)
+def committee_a(db):
+    return make_committee("Utval A", slug="utval-a")
+
+
+@pytest.fixture
+def committee_b(db):
+    return make_committee("Utval B", slug="utval-b")
+
+
+@pytest.fixture
+def alice(committee_a):
+    """Alice Aasen edits committee A, and nothing else."""
+    user = make_user("alice", first_name="Alice", last_name="Aasen", email="alice@example.org")
+    make_person("Alice Aasen", user=user)
+    committee_a.editors.add(user)
+    return user
+
+
+@pytest.fixture
+def bob(committee_b):
+    """Bob Berg edits committee B, and nothing else."""
+    user = make_user("bob", first_name="Bob", last_name="Berg", email="bob@example.org")
+    make_person("Bob Berg", user=user)
+    committee_b.editors.add(user)
+    return user
+
+
+@pytest.fixture
+def charlie(db):
+    """Charlie is signed in and may edit nothing."""
+    return make_user("charlie", first_name="Charlie", email="charlie@example.org")
+
+
+@pytest.fixture
+def sara(db):
+    """Sara Sekretær from the secretariat: may edit everything."""
+    return make_user(
+        "sara", secretariat=True, first_name="Sara", last_name="Sekretær", email="sara@example.org"
+    )
+
+
+@pytest.fixture
+def secretariat(sara):
+    return sara
+
+
+def _signed_in(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice):
+    return _signed_in(alice)
+
+
+@pytest.fixture
+def bob_client(bob):
+    return _signed_in(bob)
+
+
+@pytest.fixture
+def charlie_client(charlie):
+    return _signed_in(charlie)
+
+
+@pytest.fixture
+def sara_client(sara):
+    return _signed_in(sara)
 
 
 @pytest.fixture
