@@ -611,30 +611,6 @@ class Measure(Versioned, models.Model):
         """The measures under the same goal and sub-goal."""
         return Measure.objects.filter(goal_id=self.goal_id, subgoal_id=self.subgoal_id)
 
-    def restore_version(self, history_id: int, *, by, expected_version) -> "Measure":
-        """Make an earlier version current again, as a new version (history is kept)."""
-        record = self.history.filter(history_id=history_id).first()
-        if record is None:
-            raise ValidationError(_("That version does not belong to this measure."))
-        for name in self.EDITABLE_FIELDS:
-            attname = self._meta.get_field(name).attname
-            setattr(self, attname, getattr(record, attname))
-        if (
-            self.subgoal_id
-            and not SubGoal.objects.filter(pk=self.subgoal_id, goal_id=self.goal_id).exists()
-        ):
-            self.subgoal_id = None  # the sub-goal it sat under has moved away since
-        groups = [
-            row.prioritygroup for row in record.priority_groups.select_related("prioritygroup")
-        ]
-        return self.save_edit(
-            by=by,
-            expected_version=expected_version,
-            # Machine-readable so the timeline can say it in the reader's language.
-            reason=f"{RESTORE_REASON_PREFIX}{record.history_id}",
-            priority_groups=groups,
-        )
-
 
 class MeasureStatus(models.Model):
     """A measure's colour-coded status for one year, with an optional note.
@@ -748,6 +724,12 @@ class RevisionYear(models.Model):
         self._history_user = by
         self._change_reason = reason
         self.save(update_fields=["locked_at", "locked_by"])
+
+    def set_deadline(self, deadline, *, by) -> None:
+        """The date editors are reminded before (None: no reminders)."""
+        self.deadline = deadline
+        self._history_user = by
+        self.save(update_fields=["deadline"])
 
     def unreported_measures(self):
         """The plan's current measures with no status for this year."""

@@ -8,7 +8,7 @@ carries what is saved now, so the editor sees what the other person changed and 
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -101,7 +101,9 @@ def field_changes(current, mine, field_names) -> list[FieldChange]:
 
 
 class Versioned:
-    """Edits of goals, sub-goals and measures: refused on a stale version, recorded in history."""
+    """What goals, sub-goals and measures know about their own edits: their kind, their
+    siblings, where a new one goes, and what a stale edit conflicts with. The edits themselves
+    are services (actionplan/services/plan_items.py)."""
 
     #: The fields an editor changes through the edit form (not order, retired, version).
     EDITABLE_FIELDS: tuple[str, ...] = ("text",)
@@ -111,32 +113,8 @@ class Versioned:
         """The item's kind as URLs name it: "goal", "subgoal" or "measure"."""
         return type(self).__name__.lower()
 
-    def save_edit(self, *, by, expected_version, reason=None, priority_groups=None):
-        """Save the editable fields if nobody saved since ``expected_version``.
-
-        ``priority_groups`` (measures only) replaces the set; raises VersionConflict when stale.
-        """
-        model = type(self)
-        if priority_groups is not None:
-            self._pending_priority_groups = list(priority_groups)
-        with transaction.atomic():
-            if not claim_version(model, self.pk, expected_version):
-                raise self._conflict()
-            self.version = expected_version + 1
-            self._history_user = by
-            self._change_reason = reason or None
-            if priority_groups is not None:
-                # Record the new set in the one historical row the save below writes,
-                # not in extra rows per m2m signal.
-                self.skip_history_when_saving = True
-                try:
-                    self.priority_groups.set(priority_groups)
-                finally:
-                    del self.skip_history_when_saving
-            self.save(update_fields=[*self.EDITABLE_FIELDS, "version"])
-        return self
-
-    def _conflict(self) -> VersionConflict:
+    def conflict(self) -> VersionConflict:
+        """What the other person saved, for an edit refused on a stale version."""
         model = type(self)
         current = model.objects.get(pk=self.pk)
         m2m = ["priority_groups"] if hasattr(self, "_pending_priority_groups") else []
@@ -151,39 +129,6 @@ class Versioned:
     def siblings(self) -> models.QuerySet:
         """The items this one is ordered among."""
         raise NotImplementedError
-
-    def move(self, direction: str, *, by) -> bool:
-        """Swap places with the neighbour above ("up") or below ("down"); False at the edge."""
-        if direction not in ("up", "down"):
-            raise ValueError(direction)
-        with transaction.atomic():
-            siblings = list(
-                self.siblings().filter(retired=False).select_for_update().order_by("order", "pk")
-            )
-            ids = [item.pk for item in siblings]
-            if self.pk not in ids:
-                return False
-            i = ids.index(self.pk)
-            j = i - 1 if direction == "up" else i + 1
-            if not 0 <= j < len(siblings):
-                return False
-            siblings[i], siblings[j] = siblings[j], siblings[i]
-            # Renumber in steps of ten so equal orders (as loaded) become a strict sequence.
-            for position, item in enumerate(siblings, start=1):
-                if item.order != position * 10:
-                    item.order = position * 10
-                    item._history_user = by
-                    item.save(update_fields=["order"])
-            return True
-
-    def set_retired(self, retired: bool, *, by, reason=None) -> None:
-        """Retire (hide from the current plan, never delete) or bring back."""
-        if self.retired == retired:
-            return
-        self.retired = retired
-        self._history_user = by
-        self._change_reason = reason or None
-        self.save(update_fields=["retired"])
 
     def next_order(self) -> int:
         """The order that puts a new item last among its siblings."""

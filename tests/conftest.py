@@ -17,7 +17,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from tests.factories import make_committee, make_person, make_user
+from tests.factories import make_committee, make_editor_world, make_person, make_user
 
 
 def _redis_reachable() -> bool:
@@ -173,6 +173,13 @@ def sara(db):
 @pytest.fixture
 def secretariat(sara):
     return sara
+
+
+@pytest.fixture
+def world(alice, committee_a, committee_b):
+    """The plan the people above work on: committees A and B, each with a goal, a sub-goal
+    and a measure (tests.factories.make_editor_world)."""
+    return make_editor_world(alice=alice, committee_a=committee_a, committee_b=committee_b)
 
 
 def _signed_in(user):

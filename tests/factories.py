@@ -98,15 +98,16 @@ def make_priority_groups():
     ]
 
 
-def make_plan_with_measures(n_measures, *, committees=3, plan=None, years=(2023, 2024)):
-    """A plan with n measures spread over committees and goals, each with statuses."""
+def make_plan_with_measures(n_measures, *, committees=3, among=None, plan=None, years=(2023, 2024)):
+    """A plan with n measures spread over committees (new ones, or those `among`) and goals,
+    each with statuses."""
     plan = plan or make_plan()
     groups = make_priority_groups()
     made = []
-    comms = [make_committee() for _ in range(committees)]
+    comms = list(among) if among else [make_committee() for _ in range(committees)]
     current = {}  # committee pk -> (goal, subgoal) that new measures go under
     for i in range(n_measures):
-        committee = comms[i % committees]
+        committee = comms[i % len(comms)]
         if committee.pk not in current or i % 7 == 0:
             goal = make_goal(plan, committee)
             current[committee.pk] = (goal, make_subgoal(goal))
@@ -135,15 +136,19 @@ def make_revision_year(plan, year, *, locked=False, by=None, deadline=None):
     return revision
 
 
-def make_editor_world():
-    """Committee A (Alice edits it) and committee B, each with a goal, sub-goal and measure."""
+def make_editor_world(*, alice=None, committee_a=None, committee_b=None):
+    """Committee A (Alice edits it) and committee B, each with a goal, sub-goal and measure.
+
+    The test world's fixtures (tests/conftest.py) pass in their own Alice and committees; tests
+    that cannot use fixtures (a live server in another thread) let it make them."""
     from types import SimpleNamespace
 
     plan = make_plan()
-    alice = make_user("alice", first_name="Alice", last_name="Aasen")
-    make_person("Alice Aasen", user=alice)
-    committee_a = make_committee("Utval A", slug="utval-a", editors=[alice])
-    committee_b = make_committee("Utval B", slug="utval-b")
+    if alice is None:
+        alice = make_user("alice", first_name="Alice", last_name="Aasen")
+        make_person("Alice Aasen", user=alice)
+    committee_a = committee_a or make_committee("Utval A", slug="utval-a", editors=[alice])
+    committee_b = committee_b or make_committee("Utval B", slug="utval-b")
     goal_a = make_goal(plan, committee_a, order=10)
     goal_b = make_goal(plan, committee_b, order=10)
     subgoal_a = make_subgoal(goal_a, order=10)

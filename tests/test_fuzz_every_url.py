@@ -649,11 +649,6 @@ def _clients(user):
     return clients
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _an_own_value(slot, pools):
     if slot.name == "year":
         return (str(pools.years[-1]), "none")

@@ -15,6 +15,7 @@ from .. import services
 from ..cycle_forms import DeadlineForm, NextPlanForm
 from ..models import RevisionYear, SentReminder
 from ..next_plan import next_plan_preview
+from ..partials import safe_next
 from ..rights import current_plan_or_404
 
 
@@ -28,9 +29,9 @@ def revision_deadline(request):
     if revision is not None:
         form = DeadlineForm(request.POST or None, instance=revision)
         if request.method == "POST" and form.is_valid():
-            form.save()
+            revision.set_deadline(form.cleaned_data["deadline"], by=request.user)
             messages.success(request, _("The deadline is saved."))
-            return redirect(request.POST.get("next") or reverse("actionplan:revision_deadline"))
+            return redirect(safe_next(request, reverse("actionplan:revision_deadline")))
     status = 400 if form is not None and form.errors else 200
     return render(
         request,

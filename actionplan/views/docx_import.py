@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from helsefellesskap.secretariat import require_secretariat
 
-from ..docx_changes import plan_docx_apply, plan_docx_changes
+from .. import services
+from ..docx_changes import plan_docx_changes
 from ..docx_read import DocxImportError, max_upload_bytes, read_plan_docx
 from ..docx_uploads import UploadGone, discard_upload, keep_upload, load_upload
 from ..forms import PlanDocxUploadForm
@@ -107,7 +108,7 @@ def plan_import_apply(request):
             if changes.digest() != kept.digest:
                 return _changed_since_preview(request, plan, kept, changes)
             retire = [key for key in request.POST.getlist("retire") if key in changes.missing]
-            counts = plan_docx_apply(
+            counts = services.plan_docx_apply(
                 changes, by=request.user, file_name=kept.file_name, retire_keys=retire
             )
     except DocxImportError as refused:

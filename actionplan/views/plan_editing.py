@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from helsefellesskap.secretariat import require_secretariat
 
+from .. import services
 from ..forms import GoalForm, MeasureForm, RestoreVersionForm, RetireForm, SubGoalForm
 from ..models import Goal, Measure, Plan, SubGoal
 from ..rights import (
@@ -95,15 +96,12 @@ def _item_form(request, form, *, title, cancel_url, parent=None):
             )
             item = form.save(commit=False)
             if item.pk is None:
-                item.order = item.next_order()
-                item._history_user = request.user
-                item.save()
-                if groups is not None:
-                    item.priority_groups.set(groups)
+                services.plan_item_create(item=item, by=request.user, priority_groups=groups)
                 messages.success(request, _("Added."))
                 return redirect(_plan_edit_url(item))
             try:
-                item.save_edit(
+                services.plan_item_update(
+                    item=item,
                     by=request.user,
                     expected_version=form.cleaned_data["version"],
                     priority_groups=groups,
@@ -201,12 +199,11 @@ def plan_item_move(request, kind, pk):
     """Move a goal, sub-goal or measure one place up or down among its siblings."""
     item = get_plan_item_for_editor(request, kind, pk)
     direction = request.POST.get("direction")
-    back = _plan_edit_url(item)
-    if direction not in ("up", "down"):
-        return _refused(request, _("Choose to move up or down."), 400, back)
-    if item.retired:
-        return _refused(request, _("A retired item cannot be moved; restore it first."), 400, back)
-    if item.move(direction, by=request.user):
+    try:
+        moved = services.plan_item_move(item=item, direction=direction, by=request.user)
+    except ValidationError as error:
+        return _refused(request, " ".join(error.messages), 400, _plan_edit_url(item))
+    if moved:
         messages.success(request, _("Moved up.") if direction == "up" else _("Moved down."))
     else:
         messages.info(request, _("Already first.") if direction == "up" else _("Already last."))
@@ -238,7 +235,9 @@ def _retire_or_restore(request, item, *, retire: bool):
         return redirect(back)
     form = RetireForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        item.set_retired(retire, by=request.user, reason=form.cleaned_data["reason"])
+        services.plan_item_retire(
+            item=item, retired=retire, by=request.user, reason=form.cleaned_data["reason"]
+        )
         if retire:
             messages.success(request, _("Retired. It no longer shows in the current plan."))
         else:
@@ -272,8 +271,9 @@ def measure_restore_version(request, pk):
         message = _("The version to restore was not understood.")
         return _refused(request, message, 400, measure.get_absolute_url())
     try:
-        measure.restore_version(
-            form.cleaned_data["history_id"],
+        services.measure_version_restore(
+            measure=measure,
+            history_id=form.cleaned_data["history_id"],
             by=request.user,
             expected_version=form.cleaned_data["version"],
         )

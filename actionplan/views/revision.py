@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from helsefellesskap.secretariat import is_secretariat, require_secretariat
 
+from .. import services
 from ..caching import cached_value
 from ..coverage import coverage
 from ..forms import (
@@ -240,7 +241,6 @@ def committee_person_link(request, slug, role):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("user", [])))
         return redirect("actionplan:committee_editors", slug=committee.slug)
-    person.user = form.cleaned_data["user"]
-    person.save(update_fields=["user"])
+    services.person_link_user(person=person, user=form.cleaned_data["user"], by=request.user)
     messages.success(request, _("Saved the user account of %(name)s.") % {"name": person.name})
     return redirect("actionplan:committee_editors", slug=committee.slug)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from actionplan.services import plan_item_retire
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -92,7 +94,7 @@ def _create(kind, parent):
 
 def _restore_retired(world, side):
     measure = _side(world, side)["measure"]
-    measure.set_retired(True, by=None)
+    plan_item_retire(item=measure, retired=True, by=None)
     return reverse("actionplan:plan_item_restore", args=["measure", measure.pk]), {}
 
 

@@ -7,10 +7,10 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 
-from actionplan.docx_changes import plan_docx_apply, plan_docx_changes, plan_docx_start_new
+from actionplan.docx_changes import plan_docx_changes
 from actionplan.docx_read import DocxImportError, read_plan_docx
 from actionplan.models import Committee, Goal, Measure, MeasureStatus, Plan, SubGoal
-from actionplan.services import measure_status_set
+from actionplan.services import measure_status_set, plan_docx_apply, plan_docx_start_new
 from tests.actionplan.docx_builder import C, G, M, build_docx, plan_to_doc
 
 STATUS_CYCLE = ["done", "in_progress", "not_done", None]

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -78,11 +79,11 @@ def test_a_forged_token_changes_nothing(sara_client, real_plan):
     assert _snapshot() == before
 
 
-def test_another_users_token_is_refused(sara_client, real_plan, client_class):
+def test_another_users_token_is_refused(sara_client, real_plan):
     from tests.factories import make_user
 
     token = _upload(sara_client, build_docx(_coloured(real_plan))).context["token"]
-    other = client_class()
+    other = Client()
     other.force_login(make_user("sigrid", secretariat=True))
     before = _snapshot()
     assert other.post(APPLY, {"token": token}).status_code == 400

@@ -1,9 +1,10 @@
 """The template tags other pages include: editable status cells, measure actions, links."""
 
 from django.template import Context, Template
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from actionplan.models import Measure
+from actionplan.services import plan_item_retire
 from tests.factories import make_measure, make_status
 
 
@@ -61,8 +62,8 @@ def test_committee_links_for_editor_and_secretariat(world, alice, sara):
     assert _render(source, alice, committee=world.committee_b, plan=world.plan).strip() == ""
 
 
-def test_committee_page_cells_are_editable_for_its_editor_only(world, alice_client, client_class):
-    client = client_class()  # anonymous
+def test_committee_page_cells_are_editable_for_its_editor_only(world, alice_client):
+    client = Client()  # anonymous
     url = world.committee_a.get_absolute_url()
     edit = f"/plan/measures/{world.measure_a.pk}/status/2024/"
     assert edit in alice_client.get(url).content.decode()
@@ -87,8 +88,8 @@ def test_committee_page_for_editor_runs_constant_queries(
     assert response.content.decode().count("status-edit-link") == 41 * len(world.plan.years)
 
 
-def test_measure_page_shows_history_to_logged_in_users_only(world, alice_client, client_class):
-    client = client_class()  # anonymous
+def test_measure_page_shows_history_to_logged_in_users_only(world, alice_client):
+    client = Client()  # anonymous
     url = world.measure_a.get_absolute_url()
     assert "History" in alice_client.get(url).content.decode()
     assert "added the measure" in alice_client.get(url).content.decode()
@@ -97,6 +98,6 @@ def test_measure_page_shows_history_to_logged_in_users_only(world, alice_client,
 
 
 def test_retired_measure_page_offers_no_status_controls(world, alice_client, alice):
-    world.measure_a.set_retired(True, by=alice)
+    plan_item_retire(item=world.measure_a, retired=True, by=alice)
     html = alice_client.get(world.measure_a.get_absolute_url()).content.decode()
     assert "Update the status" not in html

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplan.models import MeasureStatus
-from actionplan.services import measure_status_set
+from actionplan.services import measure_status_set, plan_item_retire, plan_item_update
 from actionplan.timeline import measure_timeline
 
 
@@ -43,7 +43,7 @@ def test_timeline_says_who_set_which_year_to_what_and_when(world, alice, sara):
 
 def test_timeline_shows_old_and_new_values_of_measure_fields(world, alice):
     world.measure_a.responsible = "HMR"
-    world.measure_a.save_edit(by=alice, expected_version=1)
+    plan_item_update(item=world.measure_a, by=alice, expected_version=1)
     entry = next(e for e in measure_timeline(world.measure_a) if e.kind == "measure_changed")
     assert (entry.who, [(c.label, c.old, c.new) for c in entry.changes]) == (
         "Alice Aasen",
@@ -52,8 +52,8 @@ def test_timeline_shows_old_and_new_values_of_measure_fields(world, alice):
 
 
 def test_timeline_tells_retire_and_restore(world, alice, sara):
-    world.measure_a.set_retired(True, by=alice)
-    world.measure_a.set_retired(False, by=sara)
+    plan_item_retire(item=world.measure_a, retired=True, by=alice)
+    plan_item_retire(item=world.measure_a, retired=False, by=sara)
     kinds = [e.kind for e in measure_timeline(world.measure_a)]
     assert kinds[:2] == ["unretired", "retired"]
 
@@ -61,7 +61,7 @@ def test_timeline_tells_retire_and_restore(world, alice, sara):
 def test_timeline_query_count_is_constant(world, alice, django_assert_max_num_queries):
     for i in range(10):
         world.measure_a.text = f"Versjon {i}"
-        world.measure_a.save_edit(by=alice, expected_version=world.measure_a.version)
+        plan_item_update(item=world.measure_a, by=alice, expected_version=world.measure_a.version)
         measure_status_set(
             measure=world.measure_a,
             year=2022 + i % 4,
@@ -82,7 +82,7 @@ def test_timeline_query_count_is_constant(world, alice, django_assert_max_num_qu
 def test_secretariat_restores_an_earlier_version_as_a_new_one(world, sara_client, alice):
     original = world.measure_a.history.get()
     world.measure_a.text = "Endra av Alice"
-    world.measure_a.save_edit(by=alice, expected_version=1)
+    plan_item_update(item=world.measure_a, by=alice, expected_version=1)
     url = reverse("actionplan:measure_restore_version", args=[world.measure_a.pk])
     response = sara_client.post(url, {"history_id": original.history_id, "version": 2})
     assert response.status_code == 302
@@ -95,7 +95,7 @@ def test_secretariat_restores_an_earlier_version_as_a_new_one(world, sara_client
 def test_editor_cannot_restore_a_version(world, alice_client, alice):
     original = world.measure_a.history.get()
     world.measure_a.text = "Endra"
-    world.measure_a.save_edit(by=alice, expected_version=1)
+    plan_item_update(item=world.measure_a, by=alice, expected_version=1)
     url = reverse("actionplan:measure_restore_version", args=[world.measure_a.pk])
     assert (
         alice_client.post(url, {"history_id": original.history_id, "version": 2}).status_code == 403
@@ -107,7 +107,7 @@ def test_editor_cannot_restore_a_version(world, alice_client, alice):
 def test_restore_on_stale_version_or_foreign_record_is_refused(world, sara_client, alice):
     original = world.measure_a.history.get()
     world.measure_a.text = "Endra"
-    world.measure_a.save_edit(by=alice, expected_version=1)
+    plan_item_update(item=world.measure_a, by=alice, expected_version=1)
     url = reverse("actionplan:measure_restore_version", args=[world.measure_a.pk])
     assert (
         sara_client.post(url, {"history_id": original.history_id, "version": 1}).status_code == 409
@@ -120,6 +120,6 @@ def test_restore_on_stale_version_or_foreign_record_is_refused(world, sara_clien
 
 def test_history_offers_restore_only_to_secretariat(world, alice, sara):
     world.measure_a.text = "Endra"
-    world.measure_a.save_edit(by=alice, expected_version=1)
+    plan_item_update(item=world.measure_a, by=alice, expected_version=1)
     assert "Restore the version of" not in _render_history(world.measure_a, alice)
     assert "Restore the version of" in _render_history(world.measure_a, sara)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from actionplan.models import Goal, Measure, SubGoal
+from actionplan.services import plan_item_retire, plan_item_update
 from tests.factories import make_measure, make_priority_groups
 
 
@@ -64,7 +65,7 @@ def test_editor_edits_a_measure_and_history_keeps_old_and_new(world, alice_clien
 
 def test_stale_edit_is_refused_showing_their_change(world, alice_client, sara):
     world.measure_a.text = "Saras tekst"
-    world.measure_a.save_edit(by=sara, expected_version=1)
+    plan_item_update(item=world.measure_a, by=sara, expected_version=1)
     url = reverse("actionplan:measure_edit", args=[world.measure_a.pk])
     response = alice_client.post(url, {"text": "Alices tekst", "version": 1})
     assert response.status_code == 409
@@ -142,7 +143,7 @@ def test_retiring_asks_first_names_the_item_and_keeps_the_reason(world, alice_cl
 
 
 def test_restoring_asks_first(world, alice, sara_client):
-    world.measure_a.set_retired(True, by=alice)
+    plan_item_retire(item=world.measure_a, retired=True, by=alice)
     url = reverse("actionplan:plan_item_restore", args=["measure", world.measure_a.pk])
     assert "<h1>Restore to the plan?</h1>" in sara_client.get(url).content.decode()
     world.measure_a.refresh_from_db()
@@ -196,10 +197,10 @@ def test_two_editors_of_the_same_goal_second_is_refused(world, alice, sara):
 
     mine, theirs = Goal.objects.get(pk=world.goal_a.pk), Goal.objects.get(pk=world.goal_a.pk)
     theirs.text = "Saras mål"
-    theirs.save_edit(by=sara, expected_version=1)
+    plan_item_update(item=theirs, by=sara, expected_version=1)
     mine.text = "Alices mål"
     with pytest.raises(VersionConflict) as caught:
-        mine.save_edit(by=alice, expected_version=1)
+        plan_item_update(item=mine, by=alice, expected_version=1)
     assert [(c.label, c.theirs, c.yours) for c in caught.value.changes] == [
         ("Main goal", "Saras mål", "Alices mål")
     ]
@@ -214,7 +215,7 @@ def test_two_editors_of_the_same_goal_second_is_refused(world, alice, sara):
 
 def test_priority_groups_change_is_one_history_row_with_the_new_set(world, alice):
     groups = make_priority_groups()
-    world.measure_a.save_edit(by=alice, expected_version=1, priority_groups=groups[:2])
+    plan_item_update(item=world.measure_a, by=alice, expected_version=1, priority_groups=groups[:2])
     assert world.measure_a.history.count() == 2
     from actionplan.timeline import measure_timeline
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -20,7 +21,6 @@ from tests.factories import (
     make_plan_with_measures,
     make_report,
     make_status,
-    make_user,
 )
 
 # Transactional, so the enqueue that waits for the commit runs when the view commits, as live.
@@ -28,37 +28,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def plan_and_measures(db):
-    return make_plan_with_measures(6, committees=2)
+def plan_and_measures(committee_a, committee_b):
+    return make_plan_with_measures(6, among=[committee_a, committee_b])
 
 
 @pytest.fixture
 def plan(plan_and_measures):
     return plan_and_measures[0]
-
-
-@pytest.fixture
-def committee_a(plan_and_measures):
-    return plan_and_measures[1][0].goal.committee
-
-
-@pytest.fixture
-def committee_b(plan_and_measures):
-    return plan_and_measures[1][1].goal.committee
-
-
-@pytest.fixture
-def alice(committee_a):
-    """Alice edits committee A."""
-    user = make_user("alice")
-    committee_a.editors.add(user)
-    return user
-
-
-@pytest.fixture
-def charlie(db):
-    """Charlie has no rights."""
-    return make_user("charlie")
 
 
 def _pdf_text(report: Report) -> str:
@@ -293,9 +269,9 @@ def test_editor_cannot_request_other_committees_or_whole_plan(alice, plan, commi
         )
         assert response.status_code == 400  # not a choice she has
     assert not Report.objects.exists()
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.report_request(plan=plan, year=2024, committee=committee_b, by=alice)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.report_request(plan=plan, year=2024, by=alice)
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from actionplan.models import RevisionYear
 from actionplan.progress import committee_progress
-from actionplan.services import measure_status_set
+from actionplan.services import measure_status_set, plan_item_retire
 from tests.factories import make_measure, make_plan_with_measures, make_revision_year, make_user
 
 
@@ -62,7 +62,7 @@ def test_progress_counts_only_active_measures_with_a_status(world, alice):
         measure=world.measure_a, year=2024, status="done", by=alice, expected_version=0
     )
     retired = make_measure(world.goal_a, "Pensjonert", subgoal=world.subgoal_a)
-    retired.set_retired(True, by=alice)
+    plan_item_retire(item=retired, retired=True, by=alice)
     rows = {p.committee.pk: p for p in committee_progress(world.plan, 2024)}
     a = rows[world.committee_a.pk]
     assert (a.total, a.reported, a.missing, a.last_updated_by) == (1, 1, [], alice)

@@ -10,6 +10,7 @@ from actionplan.services import (
     StatusRow,
     measure_status_set,
     measure_statuses_report,
+    plan_item_retire,
 )
 from actionplan.versioning import VersionConflict, YearLocked
 from tests.factories import make_measure, make_revision_year, make_status
@@ -126,7 +127,7 @@ def test_bad_input_is_refused_with_the_field_named_and_nothing_saved(world, alic
 
 
 def test_retired_measure_takes_no_status(world, alice):
-    world.measure_a.set_retired(True, by=alice)
+    plan_item_retire(item=world.measure_a, retired=True, by=alice)
     with pytest.raises(ValidationError):
         measure_status_set(
             measure=world.measure_a, year=2024, status="done", by=alice, expected_version=0

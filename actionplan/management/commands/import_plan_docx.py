@@ -7,11 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from actionplan.docx_changes import (
     find_plan,
-    plan_docx_apply,
     plan_docx_changes,
-    plan_docx_start_new,
 )
 from actionplan.docx_read import DocxImportError, read_plan_docx
+from actionplan.services import plan_docx_apply, plan_docx_start_new
 
 
 class Command(BaseCommand):
