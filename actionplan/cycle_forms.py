@@ -1,4 +1,5 @@
-"""Forms of the yearly cycle: the revision deadline and the next plan period. They validate."""
+"""Forms of the yearly cycle: the revision deadline and the next plan period. They validate
+input; the services (actionplan/services/) and the models' own state changes save it."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

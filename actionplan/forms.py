@@ -1,4 +1,4 @@
-"""Forms for editing the plan. They validate input; the models act on it."""
+"""Forms for editing the plan. They validate input; the services (actionplan/services/) save it."""
 
 from django import forms
 from django.contrib.auth import get_user_model

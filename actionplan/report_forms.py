@@ -1,4 +1,5 @@
-"""Forms of the annual report pages. They validate; the service acts."""
+"""Forms of the annual report pages. They validate input; the services
+(actionplan/services/) save it."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,17 +57,6 @@ class YearLocked(PermissionDenied):
     @classmethod
     def of(cls, year) -> "YearLocked":
         return cls(_("%(year)s is locked: SSU has adopted its revision.") % {"year": year})
-
-
-def claim_version(model, pk, expected_version) -> bool:
-    """Move a row from the expected version to the next one; False if it was not at that version.
-
-    Inside a transaction the UPDATE keeps the row locked until commit, so of several editors
-    who read the same version exactly one can claim it.
-    """
-    return bool(
-        model.objects.filter(pk=pk, version=expected_version).update(version=F("version") + 1)
-    )
 
 
 def display_value(obj, field_name) -> str:

@@ -1,4 +1,5 @@
-"""Forms for writing guidelines. They validate; the views call the model methods."""
+"""Forms for writing guidelines. They validate input; the services (guidelines/services.py)
+save it."""
 
 from django import forms
 from django.conf import settings

@@ -14,6 +14,7 @@ from actionplan.models import Committee, PriorityGroup
 
 from .markdown import render_markdown
 from .rights import guidelines_owned_by_editor
+from .search import guideline_search_vector, search_guidelines, uses_full_text_search
 
 # Slugs that would collide with the fixed paths under /guidelines/.
 RESERVED_SLUGS = {"new", "review-due"}
@@ -60,9 +61,12 @@ class GuidelineQuerySet(models.QuerySet):
 
     def search(self, text):
         """Guidelines matching a free-text search, best first (see guidelines/search.py)."""
-        from .search import search_guidelines
-
         return search_guidelines(self, text)
+
+    def refresh_search_vectors(self) -> None:
+        """Recompute the stored search vector of these guidelines (PostgreSQL only)."""
+        if uses_full_text_search():
+            self.update(search_vector=guideline_search_vector())
 
 
 class Guideline(models.Model):
@@ -152,6 +156,14 @@ class Guideline(models.Model):
         """Render the Markdown body into the cached HTML, plain text and table of contents."""
         rendered = render_markdown(self.body)
         self.body_html, self.body_text, self.toc = rendered.html, rendered.text, rendered.toc
+
+    def store_rendered_body(self) -> None:
+        """Render and store the cached HTML, text and contents without a new history row (for
+        rows that loaddata wrote past save())."""
+        self.render_body()
+        Guideline.objects.filter(pk=self.pk).update(
+            body_html=self.body_html, body_text=self.body_text, toc=self.toc
+        )
 
     def _unique_slug(self) -> str:
         base = slugify(self.title.translate(NORWEGIAN_LETTERS))[:100] or "retningsline"

@@ -1,10 +1,11 @@
 """Searching guidelines: full-text search on PostgreSQL, a substring match elsewhere.
 
 On PostgreSQL every guideline keeps a stored `search_vector` (title weighted A, summary B, body
-C, Norwegian configuration) refreshed after each save, and migration 0002 puts a GIN index on
-it, so `search_vector @@ query` is an index scan. SQLite (development, fast tests) matches each
-word as a substring of title, summary or body instead. SQLite's LIKE folds case for ASCII
-letters only, so there «Øyeblikkeleg» does not find «øyeblikkeleg».
+C, Norwegian configuration) refreshed after each save (GuidelineQuerySet.refresh_search_vectors),
+and migration 0002 puts a GIN index on it, so `search_vector @@ query` is an index scan. SQLite
+(development, fast tests) matches each word as a substring of title, summary or body instead.
+SQLite's LIKE folds case for ASCII letters only, so there «Øyeblikkeleg» does not find
+«øyeblikkeleg».
 """
 
 import re
@@ -34,15 +35,6 @@ def guideline_search_vector():
         + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
         + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
     )
-
-
-def refresh_search_vector(queryset) -> None:
-    """Recompute the stored search vector of the guidelines in ``queryset`` (PostgreSQL only).
-
-    The caller passes the queryset, so this module needs not import the model that imports it.
-    """
-    if uses_full_text_search():
-        queryset.update(search_vector=guideline_search_vector())
 
 
 def search_guidelines(queryset, text: str, site_query: SiteQuery | None = None):

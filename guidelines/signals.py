@@ -6,7 +6,6 @@ from django.dispatch import receiver
 from actionplan.caching import GUIDELINES_CONTENT, bump_content_version, bump_on_save_and_delete
 
 from .models import Guideline, GuidelineVersion
-from .search import refresh_search_vector
 
 # What the open-data API and feeds show of guidelines (their ETags, see actionplan/caching.py).
 bump_on_save_and_delete(GUIDELINES_CONTENT, [Guideline, GuidelineVersion])
@@ -24,8 +23,5 @@ def priority_groups_changed(sender, action, **kwargs):
 def guideline_saved(sender, instance, raw=False, **kwargs):
     if raw:
         # loaddata bypasses save(): render the Markdown here so fixtures need no cached HTML.
-        instance.render_body()
-        Guideline.objects.filter(pk=instance.pk).update(
-            body_html=instance.body_html, body_text=instance.body_text, toc=instance.toc
-        )
-    refresh_search_vector(Guideline.objects.filter(pk=instance.pk))
+        instance.store_rendered_body()
+    Guideline.objects.filter(pk=instance.pk).refresh_search_vectors()

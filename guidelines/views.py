@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,6 +15,7 @@ from helsefellesskap.exports import set_download_name
 from helsefellesskap.pdf import html_to_pdf
 from helsefellesskap.uploads import STORAGE_UNAVAILABLE, log_storage_failure, storage_errors
 
+from . import services
 from .attachments import CONTENT_TYPES
 from .diff import text_diff
 from .filters import GuidelineFilter
@@ -223,11 +223,12 @@ def create(request):
         raise PermissionDenied
     form = GuidelineCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            guideline = form.save()
-            guideline.publish_current_text(
-                change_note=form.cleaned_data["change_note"], by=request.user
-            )
+        guideline = services.guideline_create(
+            guideline=form.save(commit=False),
+            priority_groups=form.cleaned_data["priority_groups"],
+            change_note=form.cleaned_data["change_note"],
+            by=request.user,
+        )
         messages.success(request, _("The guideline was created."))
         return redirect(guideline)
     return render(request, "guidelines/form.html", {"form": form, "creating": True})
@@ -239,7 +240,11 @@ def edit(request, slug):
     guideline = _get_guideline_for_editor(request, slug)
     form = GuidelineDetailsForm(request.POST or None, instance=guideline, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.guideline_details_save(
+            guideline=form.save(commit=False),
+            priority_groups=form.cleaned_data["priority_groups"],
+            by=request.user,
+        )
         messages.success(request, _("The guideline's details were saved."))
         return redirect(guideline)
     return render(request, "guidelines/form.html", {"form": form, "guideline": guideline})
@@ -268,15 +273,12 @@ def attachments(request, slug):
         if form.is_valid():
             uploaded = form.cleaned_data["file"]
             try:
-                # The file is stored first, then the row: a storage that fails leaves neither.
-                GuidelineAttachment.objects.create(
+                services.guideline_attachment_add(
                     guideline=guideline,
-                    title=form.cleaned_data["title"] or uploaded.name,
-                    file=uploaded,
-                    original_name=uploaded.name,
+                    uploaded=uploaded,
+                    title=form.cleaned_data["title"],
                     kind=form.cleaned_data["kind"],
-                    size=uploaded.size,
-                    uploaded_by=request.user,
+                    by=request.user,
                 )
             except storage_errors():
                 log_storage_failure("guideline_attachment")

@@ -1,4 +1,4 @@
-"""Forms for organisers: they validate; the views save."""
+"""Forms for organisers. They validate input; the services (meetings/services.py) save it."""
 
 from django import forms
 from django.forms import inlineformset_factory

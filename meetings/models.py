@@ -175,6 +175,18 @@ class MeetingSeries(models.Model):
     def get_absolute_url(self):
         return reverse("meetings:series", args=[self.pk])
 
+    def new_meeting(self) -> "Meeting":
+        """An unsaved meeting of this series, with its committee, place, link, times and name."""
+        return Meeting(
+            series=self,
+            committee=self.committee,
+            place=self.place,
+            video_link=self.video_link,
+            start_time=self.start_time,
+            end_time=self.end_time,
+            title=self.name,
+        )
+
     def clean(self):
         errors = {}
         if self.start_time and self.end_time and self.end_time <= self.start_time:

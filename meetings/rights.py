@@ -56,3 +56,15 @@ def private_meeting_committee_ids(user) -> tuple[int, ...] | None:
     if is_secretariat(user):
         return None
     return tuple(sorted(editable_committee_ids(user)))
+
+
+def require_action_point_targets(user, point) -> None:
+    """An action point may name only committees (its own, its measure's) the user edits; the
+    secretariat's may name any. Raise PermissionDenied otherwise."""
+    if is_secretariat(user):
+        return
+    targets = {point.committee_id}
+    if point.measure_id is not None:
+        targets.add(point.measure.goal.committee_id)
+    if not targets - {None} <= editable_committee_ids(user):
+        raise PermissionDenied

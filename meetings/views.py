@@ -4,9 +4,8 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,9 +21,7 @@ from django_tables2 import SingleTableMixin
 
 from actionplan.caching import MEETINGS_CONTENT, PLAN_CONTENT, cached_fragment
 from actionplan.models import Committee
-from actionplan.rights import editable_committee_ids
 from helsefellesskap.render_views import job_download, job_page, redirect_to_job
-from helsefellesskap.secretariat import is_secretariat
 from helsefellesskap.uploads import STORAGE_UNAVAILABLE, log_storage_failure, storage_errors
 
 from . import ical, services
@@ -271,12 +268,9 @@ def _save_meeting(request, meeting, *, creating, draft=None, draft_form=None):
         if form_ok and formset_ok:
             # The committee chosen decides who organises the meeting: check it too, so that
             # nobody moves a meeting into a committee they don't edit.
-            candidate = form.save(commit=False)
-            require_meeting_organiser(request.user, candidate)
-            with transaction.atomic():
-                candidate.save()
-                formset.instance = candidate
-                formset.save()
+            candidate = services.meeting_save(
+                meeting=form.save(commit=False), agenda=formset, by=request.user
+            )
             messages.success(
                 request, _("The meeting was created.") if creating else _("The meeting was saved.")
             )
@@ -305,11 +299,7 @@ def meeting_create(request):
     if series_pk and series_pk.isdigit():
         series = MeetingSeries.objects.filter(pk=series_pk).first()
         if series and can_organise_meeting(request.user, series):
-            initial.series = series
-            initial.committee = series.committee
-            initial.place, initial.video_link = series.place, series.video_link
-            initial.start_time, initial.end_time = series.start_time, series.end_time
-            initial.title = series.name
+            initial = series.new_meeting()
     draft = None
     draft_form = DraftAgendaForm(
         request.GET if "draft_for-committee" in request.GET else None,
@@ -352,12 +342,10 @@ def attachment_add(request, pk):
     meeting = _get_meeting_for_organiser(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        attachment = form.save(commit=False)
-        attachment.meeting = meeting
-        attachment.uploaded_by = request.user
         try:
-            # The file is stored first, then the row: a storage that fails leaves neither.
-            attachment.save()
+            services.attachment_add(
+                attachment=form.save(commit=False), meeting=meeting, by=request.user
+            )
         except storage_errors():
             log_storage_failure("meeting_attachment")
             messages.error(request, STORAGE_UNAVAILABLE)
@@ -386,10 +374,7 @@ def attachment_download(request, pk):
 @require_POST
 def attachment_withdraw(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("meeting"), pk=pk)
-    require_meeting_organiser(request.user, attachment.meeting)
-    # Withdrawn, not deleted: the file stays on record.
-    attachment.withdrawn = True
-    attachment.save(update_fields=["withdrawn"])
+    services.attachment_withdraw(attachment=attachment, by=request.user)
     messages.success(request, _("The file was removed from the meeting page."))
     return redirect(attachment.meeting)
 
@@ -401,10 +386,9 @@ def _save_action_point(request, point, meeting):
     form = ActionPointForm(request.POST or None, instance=point, user=request.user)
     if request.method == "POST":
         if form.is_valid():
-            point = form.save(commit=False)
-            _require_action_point_targets(request.user, point)
-            point.meeting = meeting
-            point.save()
+            point = services.action_point_save(
+                point=form.save(commit=False), meeting=meeting, by=request.user
+            )
             messages.success(request, _("The action point was saved."))
             return redirect(meeting)
         messages.error(request, _("Nothing was saved. Please correct the errors below."))
@@ -413,18 +397,6 @@ def _save_action_point(request, point, meeting):
         "meetings/action_point_form.html",
         {"form": form, "meeting": meeting, "point": point},
     )
-
-
-def _require_action_point_targets(user, point):
-    """The form offers only the user's committees; check again what is about to be saved."""
-    if is_secretariat(user):
-        return
-    mine = editable_committee_ids(user)
-    targets = {point.committee_id}
-    if point.measure_id is not None:
-        targets.add(point.measure.goal.committee_id)
-    if not targets - {None} <= mine:
-        raise PermissionDenied
 
 
 @login_required
@@ -528,9 +500,7 @@ def _save_series(request, series, *, creating):
     form = MeetingSeriesForm(request.POST or None, instance=series, user=request.user)
     if request.method == "POST":
         if form.is_valid():
-            candidate = form.save(commit=False)
-            require_meeting_organiser(request.user, candidate)
-            candidate.save()
+            candidate = services.series_save(series=form.save(commit=False), by=request.user)
             messages.success(request, _("The meeting series was saved."))
             return redirect(candidate)
         messages.error(request, _("Nothing was saved. Please correct the errors below."))
@@ -559,7 +529,7 @@ def series_exception_create(request, pk):
     form = SeriesExceptionForm(request.POST or None, series=series)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            services.series_change_save(change=form.save(commit=False), by=request.user)
             messages.success(request, _("The change to the date was saved."))
             return redirect(series)
         messages.error(request, _("Nothing was saved. Please correct the errors below."))

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import RESTORE_REASON_PREFIX, Measure, SubGoal
-from ..versioning import claim_version
+from .versions import claim_version
 
 
 def plan_item_create(*, item, by, priority_groups=None):

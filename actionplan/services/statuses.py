@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from ..models import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, Measure, MeasureStatus, Status
 from ..rights import can_correct_locked_year
-from ..versioning import VersionConflict, YearLocked, claim_version
+from ..versioning import VersionConflict, YearLocked
+from .versions import claim_version
 
 
 def measure_status_set(

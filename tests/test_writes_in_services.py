@@ -1,0 +1,132 @@
+"""Writes to the plan, its statuses, the meetings and the guidelines live in services.
+
+The test reads the apps' code (not running it) and fails on a call that writes such a row —
+`.save()`, `.delete()`, `.create()`, `.update()` and their bulk and get-or-create forms — outside
+the places where writes belong: the apps' services, the models' own methods, and migrations.
+`form.save(commit=False)` builds an unsaved object and is not a write. The core
+(helsefellesskap/) is not read: it may not import the apps at all (tests/test_architecture.py).
+"""
+
+import ast
+from pathlib import Path
+
+from django.apps import apps
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("actionplan", "meetings", "guidelines")
+WRITES = {
+    "save",
+    "delete",
+    "create",
+    "update",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+}
+
+# Where writes belong.
+HOMES = ("services.py", "services/", "models.py", "models/", "migrations/")
+
+# Writes outside the homes that do not touch the plan, statuses, meetings or guidelines, each
+# with the reason. A new entry needs a reason as good as these.
+NOT_DOMAIN_WRITES = {
+    # Office files the exports build in memory.
+    ("actionplan/exports.py", "workbook.save"),
+    ("actionplan/docx_export.py", "self.doc.save"),
+    # Template context and API payload dictionaries.
+    ("actionplan/views/public.py", "context.update"),
+    ("guidelines/api.py", "out.update"),
+    # The log of reminders sent, written as each e-mail goes out (its unique key makes the
+    # sending idempotent); no plan content.
+    ("actionplan/reminders.py", "SentReminder.objects.create"),
+    ("guidelines/reminders.py", "ReviewReminder.objects.create"),
+    # The content-version counters behind the page cache.
+    ("actionplan/caching.py", "ContentVersion.objects.update_or_create"),
+    ("actionplan/caching.py", "ContentVersion.objects.filter(...).update"),
+    ("actionplan/caching.py", "ContentVersion.objects.get_or_create"),
+    ("actionplan/caching.py", "known.update"),
+}
+
+# Tools run by operators and developers from the shell, never by a user's request: the loader
+# of the real plan (fixtures, like loaddata), demo accounts, and the benchmark's synthetic data.
+TOOLS = ("management/commands/", "bench/", "synthetic.py")
+
+
+def _domain_model_names() -> set[str]:
+    return {model.__name__ for app in APPS for model in apps.get_app_config(app).get_models()}
+
+
+def _receiver(node: ast.expr) -> str:
+    """The call's receiver as a short dotted text: `Measure.objects.filter(...)`, `form`."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_receiver(node.value)}.{node.attr}"
+    if isinstance(node, ast.Call):
+        return f"{_receiver(node.func)}(...)"
+    return "<expr>"
+
+
+def _builds_unsaved(call: ast.Call) -> bool:
+    return any(
+        kw.arg == "commit" and isinstance(kw.value, ast.Constant) and kw.value.value is False
+        for kw in call.keywords
+    )
+
+
+def _writes_in(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in WRITES or _builds_unsaved(node):
+            continue
+        found.append((node.lineno, f"{_receiver(node.func.value)}.{node.func.attr}"))
+    return found
+
+
+def _app_modules():
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            if any(home in relative for home in HOMES) or any(t in relative for t in TOOLS):
+                continue
+            yield relative, path
+
+
+def test_no_write_outside_services_models_and_migrations():
+    outside = [
+        f"{relative}:{line} {call}"
+        for relative, path in _app_modules()
+        for line, call in _writes_in(path)
+        if (relative, call) not in NOT_DOMAIN_WRITES
+    ]
+    assert outside == [], "writes belong in the app's services (or a model's own method)"
+
+
+def test_the_exceptions_still_exist_and_write_no_domain_model():
+    """An exception that no longer matches a line is stale; none may name a domain model."""
+    domain = _domain_model_names() - {"SentReminder", "ReviewReminder", "ContentVersion"}
+    found = {(relative, call) for relative, path in _app_modules() for _, call in _writes_in(path)}
+    assert found >= NOT_DOMAIN_WRITES
+    for _, call in NOT_DOMAIN_WRITES:
+        assert call.split(".")[0] not in domain
+
+
+def test_the_walk_finds_a_write_in_a_view(tmp_path):
+    """The walk itself: a view that saves a measure is caught, an unsaved build is not."""
+    view = tmp_path / "view.py"
+    view.write_text(
+        "def edit(request, measure, form):\n"
+        "    draft = form.save(commit=False)\n"
+        "    measure.save()\n"
+        "    Measure.objects.filter(pk=1).update(text='x')\n"
+        "    measure.goal.measures.create(text='y')\n"
+    )
+    assert [call for _, call in _writes_in(view)] == [
+        "measure.save",
+        "Measure.objects.filter(...).update",
+        "measure.goal.measures.create",
+    ]
