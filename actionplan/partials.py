@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .forms import StatusForm
-from .rights import can_correct_locked_year, can_edit_committee_id
+from .rights import can_edit_committee_id
+from .services import year_locked_for
 
 
 def safe_next(request, default: str) -> str:
@@ -26,7 +27,7 @@ def may_edit_status(user, measure, plan, year) -> bool:
     """Show the edit control? (The save itself checks again on the server.)"""
     if not can_edit_committee_id(user, measure.goal.committee_id):
         return False
-    return year not in plan.locked_years or can_correct_locked_year(user)
+    return year_locked_for(plan=plan, year=year, user=user) is None
 
 
 def status_cell_context(*, request, measure, year, plan=None, next_url=None, saved=False):

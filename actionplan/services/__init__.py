@@ -18,7 +18,13 @@ from .plan_items import (
     plan_item_update,
 )
 from .reports import report_request, report_retry
-from .statuses import StatusesRefused, StatusRow, measure_status_set, measure_statuses_report
+from .statuses import (
+    StatusesRefused,
+    StatusRow,
+    measure_status_set,
+    measure_statuses_report,
+    year_locked_for,
+)
 
 __all__ = [
     "StatusRow",
@@ -36,4 +42,5 @@ __all__ = [
     "plan_start_next",
     "report_request",
     "report_retry",
+    "year_locked_for",
 ]

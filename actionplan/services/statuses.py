@@ -14,6 +14,15 @@ from ..versioning import VersionConflict, YearLocked
 from .versions import claim_version
 
 
+def year_locked_for(*, plan, year, user) -> YearLocked | None:
+    """The refusal when ``user`` may not set statuses of ``year`` because it is locked (only
+    the secretariat corrects a locked year), else None. The one place this rule is decided:
+    both status paths raise it and the pages ask it whether to offer an edit."""
+    if year in plan.locked_years and not can_correct_locked_year(user):
+        return YearLocked.of(year)
+    return None
+
+
 def measure_status_set(
     *, measure: Measure, year, status, note="", by, expected_version, reason=None
 ) -> MeasureStatus:
@@ -44,13 +53,11 @@ def measure_status_set(
         errors["__all__"] = _("This measure is retired; its statuses can no longer change.")
     if errors:
         raise ValidationError(errors)
-    if plan.is_year_locked(year):
-        if not can_correct_locked_year(by):
-            raise YearLocked.of(year)
-        if not reason:
-            raise ValidationError(
-                {"reason": _("Give a reason for correcting a year that is locked.")}
-            )
+    refusal = year_locked_for(plan=plan, year=year, user=by)
+    if refusal is not None:
+        raise refusal
+    if year in plan.locked_years and not reason:
+        raise ValidationError({"reason": _("Give a reason for correcting a year that is locked.")})
 
     mine = MeasureStatus(measure=measure, year=year, status=status, note=note, updated_by=by)
     mine._history_user = by

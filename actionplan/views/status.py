@@ -10,10 +10,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from .. import services
 from ..forms import ReportReasonForm, StatusForm, add_model_errors, status_row_formset
 from ..models import Measure, Plan
 from ..partials import safe_next, status_cell_context, status_form_context
-from ..rights import can_correct_locked_year, get_committee_for_editor, get_measure_for_editor
+from ..rights import get_committee_for_editor, get_measure_for_editor
 from ..services import StatusesRefused, StatusRow, measure_status_set, measure_statuses_report
 from ..versioning import VersionConflict, YearLocked
 
@@ -117,9 +118,9 @@ def report_year(request, slug, year):
         .prefetch_related("statuses")
         .in_plan_order()
     )
-    locked = year in plan.locked_years
-    if locked and not can_correct_locked_year(request.user):
-        messages.error(request, str(YearLocked.of(year)))
+    refusal = services.year_locked_for(plan=plan, year=year, user=request.user)
+    if refusal is not None:
+        messages.error(request, str(refusal))
         return _render_report(request, committee, plan, year, measures, None, None, status=403)
 
     data = request.POST.copy() if request.method == "POST" else None
