@@ -67,7 +67,7 @@ def test_the_version_history_lists_who_when_and_why(client, alice, guideline_a):
     assert "Version 2" in html
     assert "Version 1" in html
     assert "Oppdatert etter møte i utvalet." in html
-    assert "alice" in html
+    assert "Alice Aasen" in html
 
 
 def test_the_diff_marks_removed_and_added_lines():

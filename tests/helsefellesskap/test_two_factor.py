@@ -11,20 +11,11 @@ from helsefellesskap.enrolment import make_enrolment_token
 from tests.factories import (
     current_totp,
     log_in_with_two_factor,
-    make_committee,
     make_totp_device,
     make_user,
 )
 
 pytestmark = pytest.mark.urls("tests.helsefellesskap.urls_with_edit_page")
-
-
-@pytest.fixture
-def alice(db):
-    """Alice edits committee A; two-factor log-in is offered to her, not required."""
-    user = make_user("alice")
-    make_committee("Utval A", editors=[user])
-    return user
 
 
 def test_anonymous_is_sent_to_log_in(client, db):

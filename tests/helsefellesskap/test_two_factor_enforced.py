@@ -7,9 +7,7 @@ from django.urls import reverse
 from actionplan.models import MeasureStatus
 from tests.factories import (
     log_in_with_two_factor,
-    make_editor_world,
     make_totp_device,
-    make_user,
 )
 
 
@@ -19,9 +17,8 @@ def _enforced(settings):
 
 
 @pytest.fixture
-def world(db):
-    world = make_editor_world()
-    world.sara = make_user("sara", secretariat=True)
+def world(world, sara):
+    world.sara = sara
     return world
 
 

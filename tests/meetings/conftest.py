@@ -1,25 +1,2 @@
-import pytest
-
-from tests.factories import make_committee, make_user
-
-
-@pytest.fixture
-def alice(db):
-    """Alice: editor of committee A."""
-    return make_user("alice")
-
-
-@pytest.fixture
-def committee_a(alice):
-    return make_committee("Utval A", slug="utval-a", editors=[alice])
-
-
-@pytest.fixture
-def committee_b(db):
-    return make_committee("Utval B", slug="utval-b")
-
-
-@pytest.fixture
-def charlie(db):
-    """Charlie: logged in, no rights."""
-    return make_user("charlie")
+"""The meetings tests meet the one test world of tests/conftest.py: alice organises committee
+A's meetings, bob committee B's, charlie has no rights and sara is the secretariat."""

@@ -1,18 +1,12 @@
 """Log-in throttling: django-axes locks a username + address pair; an address that fails with
 many usernames (one password sprayed over the accounts) meets a higher, address-wide limit."""
 
-import pytest
 from django.urls import reverse
 
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
 
 OFFICE = "10.20.30.40"  # a municipality's shared address
 ELSEWHERE = "192.0.2.7"
-
-
-@pytest.fixture
-def alice(db):
-    return make_user("alice")
 
 
 def _log_in(client, username, password, address):
