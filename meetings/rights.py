@@ -56,3 +56,9 @@ def private_meeting_committee_ids(user) -> tuple[int, ...] | None:
     if is_secretariat(user):
         return None
     return tuple(sorted(editable_committee_ids(user)))
+
+
+def followable_series(user, series):
+    """The meeting series this user may follow: every series page is public (what a digest
+    tells of its meetings is only the public ones, see meetings/follows.py)."""
+    return series
