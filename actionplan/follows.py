@@ -16,7 +16,7 @@ def committee_changes(ids, start, end) -> dict[int, list[Change]]:
     statuses = (
         MeasureStatus.objects.filter(
             measure__goal__committee__in=ids,
-            measure__in=Measure.objects.current(),
+            measure__in=Measure.objects.active(),
             updated_at__gte=start,
             updated_at__lt=end,
         )
