@@ -101,13 +101,15 @@ def test_a_weekly_digest_holds_the_whole_week(alice, measure_a, committee_a):
     at(make_status(measure_a, 2025, "in_progress"), YESTERDAY)  # this week: the next digest
     assert digests_send(now=NOW) == 1
     body = mail.outbox[0].body
-    assert "2026" in body and "2025:" not in body
+    assert "2026:" in body
+    assert "2025:" not in body
 
 
 def test_nothing_changed_nothing_sent(alice, committee_a, measure_a):
     follow(alice, committee_a)
     assert digests_send(now=NOW) == 0
-    assert mail.outbox == [] and not SentDigest.objects.exists()
+    assert mail.outbox == []
+    assert not SentDigest.objects.exists()
 
 
 def test_changes_of_what_is_not_followed_are_left_out(
@@ -284,7 +286,8 @@ def test_the_follow_button_follows_and_shows_the_state(alice_client, alice, comm
         reverse("follows:follow", args=["committee", committee_a.pk]), {"next": page}, follow=True
     )
     html = response.content.decode()
-    assert "You follow this" in html and "Stop following" in html
+    assert "You follow this" in html
+    assert "Stop following" in html
     alice_client.post(reverse("follows:unfollow", args=["committee", committee_a.pk]))
     follow_row = Follow.objects.get()
     assert follow_row.stopped_at is not None  # kept, not deleted
@@ -303,7 +306,8 @@ def test_the_management_page_lists_what_i_follow_and_saves_the_frequency(
     follow(charlie, committee_a)
     follow(charlie, guideline)
     html = charlie_client.get(reverse("follows:mine")).content.decode()
-    assert "Utval A" in html and "Kommunalt følgjepersonell" in html
+    assert "Utval A" in html
+    assert "Kommunalt følgjepersonell" in html
     response = charlie_client.post(
         reverse("follows:mine"), {"frequency": "weekly", "language": "en"}
     )
@@ -351,7 +355,8 @@ def test_a_visitor_follows_after_confirming_the_address(client, committee_a, mea
     assert not Subscriber.objects.exists()  # opening the link (a mail scanner) does not follow
     client.post(url)
     subscriber = Subscriber.objects.get()
-    assert subscriber.email == "nurse@example.no" and subscriber.receives_digests
+    assert subscriber.email == "nurse@example.no"
+    assert subscriber.receives_digests
     assert (subscriber.frequency, subscriber.language) == ("weekly", "nb")
     at(make_status(measure_a, 2026, "done"), LAST_WEEK)
     mail.outbox.clear()
