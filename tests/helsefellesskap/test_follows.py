@@ -391,3 +391,15 @@ def test_a_bad_address_is_refused_with_the_error_summary(client, committee_a):
     assert response.status_code == 400
     assert "error-summary" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_a_visitors_address_is_deleted_a_month_after_the_digests_stopped(committee_a):
+    from helsefellesskap.privacy import STOPPED_VISITOR_DAYS, prune_personal_records
+
+    stopped = NOW - datetime.timedelta(days=STOPPED_VISITOR_DAYS + 1)
+    Subscriber.objects.create(
+        email="gone@example.no", confirmed_at=stopped, unsubscribed_at=stopped
+    )
+    Subscriber.objects.create(email="recent@example.no", confirmed_at=NOW, unsubscribed_at=NOW)
+    prune_personal_records(now=NOW)
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["recent@example.no"]
