@@ -62,8 +62,9 @@ class DigestSettingsForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the e-mails"), choices=settings.LANGUAGES)
 
 
-class VisitorFollowForm(DigestSettingsForm):
-    """A visitor's address to follow something by e-mail (confirmed by a link before use)."""
+class VisitorFollowForm(OneLineFieldsMixin, DigestSettingsForm):
+    """A visitor's address to follow something by e-mail (confirmed by a link before use; it
+    goes into a mail header, so it keeps to one line)."""
 
     email = forms.EmailField(
         label=_("Your e-mail address"),
