@@ -24,3 +24,8 @@ class ActionplanConfig(AppConfig):
         from actionplan import site_search
 
         site_search.register()
+
+        from actionplan.follows import FOLLOWABLE
+        from helsefellesskap import follows as following
+
+        following.register(FOLLOWABLE)

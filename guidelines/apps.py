@@ -23,3 +23,8 @@ class GuidelinesConfig(AppConfig):
         from guidelines import site_search
 
         site_search.register()
+
+        from guidelines.follows import FOLLOWABLE
+        from helsefellesskap import follows as following
+
+        following.register(FOLLOWABLE)

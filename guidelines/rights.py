@@ -32,3 +32,8 @@ def guidelines_owned_by_editor(user, guidelines):
     if is_secretariat(user):
         return guidelines
     return guidelines.filter(committee_id__in=editable_committee_ids(user))
+
+
+def followable_guidelines(user, guidelines):
+    """The guidelines this user may follow (by e-mail digest): everyone reads every guideline."""
+    return guidelines

@@ -9,3 +9,8 @@ class HelsefellesskapConfig(AppConfig):
 
     def ready(self):
         from helsefellesskap import login_throttle, signals  # noqa: F401 - connects the receivers
+        from helsefellesskap.auth_backend import read_with_user
+        from helsefellesskap.follows import annotate_followed, attach_followed
+
+        # What the user follows, read in the query that loads the user (the Follow button).
+        read_with_user(annotate_followed, attach_followed)

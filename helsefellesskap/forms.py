@@ -1,8 +1,10 @@
 """Forms the whole portal shares."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from .models import DigestFrequency
 from .text import one_line
 
 
@@ -46,3 +48,29 @@ class OneLineFieldsMixin:
                 and not isinstance(field.widget, forms.Textarea)
             ):
                 self.cleaned_data[name] = one_line(value)
+
+
+class DigestSettingsForm(forms.Form):
+    """How often, and in which language, a signed-in person's digests come."""
+
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        choices=DigestFrequency.choices,
+        widget=forms.RadioSelect,
+        help_text=_("One e-mail with what changed, only when something did."),
+    )
+    language = forms.ChoiceField(label=_("Language of the e-mails"), choices=settings.LANGUAGES)
+
+
+class VisitorFollowForm(OneLineFieldsMixin, DigestSettingsForm):
+    """A visitor's address to follow something by e-mail (confirmed by a link before use; it
+    goes into a mail header, so it keeps to one line)."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We send a link to confirm it; nothing is sent before you do."),
+    )
+
+    field_order = ["email", "frequency", "language"]

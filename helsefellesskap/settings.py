@@ -499,6 +499,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actionplan.tasks.send_revision_reminders",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Daily and weekly digests of what people follow: each run sends the newest ended window
+    # (a weekly one on Mondays, or the first run after); a second run sends nothing twice.
+    "follow-digests": {
+        "task": "helsefellesskap.tasks.send_digests",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "prune-personal-data": {
         "task": "helsefellesskap.tasks.prune_personal_data",
         "schedule": crontab(hour=3, minute=30),

@@ -37,6 +37,8 @@ urlpatterns = [
     # The pages the law expects: the accessibility statement and the privacy statement.
     path("accessibility/", portal_views.accessibility_statement, name="accessibility"),
     path("privacy/", portal_views.privacy, name="privacy"),
+    # Following committees, guidelines and series by e-mail digest, and its settings page.
+    path("", include("helsefellesskap.follow_urls")),
     # One search over what the apps register (helsefellesskap/site_search.py).
     path("search/", search_views.search, name="site_search"),
     path("admin/", admin.site.urls),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from helsefellesskap.health import WARNING_STATUSES, run_checks
 from helsefellesskap.middleware import DATABASE_UNAVAILABLE_ERRORS, database_unavailable_response
+from helsefellesskap.privacy import STOPPED_VISITOR_DAYS
 
 # When the accessibility statement was last checked against the portal (uustatus.no asks for it).
 ACCESSIBILITY_STATEMENT_REVIEWED = datetime.date(2026, 12, 7)
@@ -72,6 +73,7 @@ def privacy(request):
         {
             "session_hours": settings.SESSION_COOKIE_AGE // 3600,
             "login_record_days": settings.LOGIN_RECORD_RETENTION_DAYS,
+            "stopped_visitor_days": STOPPED_VISITOR_DAYS,
             "language_cookie_days": settings.LANGUAGE_COOKIE_AGE // 86400,
             "contact_email": settings.CONTACT_EMAIL,
             "breadcrumbs": _about_crumbs(_("Privacy")),

@@ -25,3 +25,8 @@ class MeetingsConfig(AppConfig):
         from meetings import site_search
 
         site_search.register()
+
+        from helsefellesskap import follows as following
+        from meetings.follows import FOLLOWABLE
+
+        following.register(FOLLOWABLE)

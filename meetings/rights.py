@@ -68,3 +68,9 @@ def require_action_point_targets(user, point) -> None:
         targets.add(point.measure.goal.committee_id)
     if not targets - {None} <= editable_committee_ids(user):
         raise PermissionDenied
+
+
+def followable_series(user, series):
+    """The meeting series this user may follow: every series page is public (what a digest
+    tells of its meetings is only the public ones, see meetings/follows.py)."""
+    return series

@@ -48,6 +48,15 @@ class PageType:
         return True
 
 
+def _digest_settings(data) -> str:
+    """Alice's "what I follow" page, following the committee (made on first use)."""
+    from helsefellesskap import follows
+
+    subscriber = follows.subscriber_for_user(data.users["alice"], language="nn")
+    follows.follow_start(subscriber=subscriber, kind="committee", object_id=data.committee.pk)
+    return reverse("follows:mine")
+
+
 def _meeting(data) -> str:
     """A public meeting with an agenda item and an action point (made on first use)."""
     from tests.factories import make_action_point, make_agenda_item, make_meeting
@@ -178,6 +187,16 @@ PAGE_TYPES = [
     ),
     PageType(
         "action-points", lambda data: reverse("meetings:action_points"), needs="meetings:upcoming"
+    ),
+    # Following by e-mail: one's own digest settings, and a visitor's form (empty: its errors).
+    PageType("digest-settings", _digest_settings, visitors=("alice",), needs="follows:mine"),
+    PageType(
+        "follow-by-e-mail-with-errors",
+        lambda data: reverse("follows:subscribe", args=["committee", data.committee.pk]),
+        visitors=("anonymous",),
+        prepare=submit_main_form,
+        screenshot=False,
+        needs="follows:mine",
     ),
     # Editing (once the editing pages are merged).
     PageType(

@@ -79,7 +79,13 @@ def test_pruning_forgets_old_login_records_and_expired_sessions_only(settings):
 
     deleted = prune_personal_records()
 
-    assert deleted == {"log-ins": 1, "failed log-ins": 1, "lock-out counters": 1, "sessions": 1}
+    assert deleted == {
+        "log-ins": 1,
+        "failed log-ins": 1,
+        "lock-out counters": 1,
+        "sessions": 1,
+        "stopped visitor digests": 0,
+    }
     assert list(AccessLog.objects.values_list("pk", flat=True)) == [new_log.pk]
     assert not AccessFailureLog.objects.filter(pk=old_failure.pk).exists()
     assert not AccessAttempt.objects.filter(pk=old_attempt.pk).exists()

@@ -29,6 +29,7 @@ in a savepoint that is rolled back, so the personas see the same world; the worl
 for the module.
 """
 
+import itertools
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -36,7 +37,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
+from helsefellesskap import follows
+from helsefellesskap.models import Subscriber
 from tests.actionplan.endpoints import ENDPOINTS
 from tests.security.world import PDF, clients, fingerprint, objects_of, refresh
 from tests.test_fuzz_every_url import _content_tables, portal_routes
@@ -160,6 +164,44 @@ def _plan_document(o, world):
 
 def _upload(o, world):
     return {"title": "Vedlegg", "file": ContentFile(PDF, name="vedlegg.pdf")}
+
+
+# --- Following by e-mail digest (helsefellesskap/follows.py).
+_visitor_addresses = itertools.count()
+
+
+def _follow_url(name):
+    """follow/<kind>/<pk>/ for the side's committee."""
+    return lambda world, side: (
+        reverse(name, args=["committee", objects_of(world, side).committee.pk]),
+        None,
+    )
+
+
+def _visitor_body(o, world):
+    # A new address each time: the form allows a few confirmation e-mails per address a day.
+    return {
+        "email": f"besokar{next(_visitor_addresses)}@example.no",
+        "frequency": "weekly",
+        "language": "nn",
+    }
+
+
+def _confirm_url(world, side):
+    token = follows.confirmation_token(
+        email="besokar@example.no",
+        kind="committee",
+        object_id=objects_of(world, side).committee.pk,
+        frequency="daily",
+        language="nb",
+    )
+    return reverse("follows:confirm", args=[token]), None
+
+
+def _unsubscribe_url(world, side):
+    # Made inside the persona's savepoint, so each persona finds it and it is rolled back.
+    subscriber = Subscriber.objects.create(email="besokar@example.no", confirmed_at=timezone.now())
+    return reverse("follows:unsubscribe", args=[follows.unsubscribe_token(subscriber)]), None
 
 
 @dataclass(frozen=True)
@@ -458,6 +500,33 @@ MATRIX = {
     "api:guideline": Row(at("api:guideline", "guideline.slug"), EVERYONE, ALL_405),
     "api:guideline_version": Row(
         at("api:guideline_version", "guideline.slug", 1), EVERYONE, ALL_405
+    ),
+    # --- Following by e-mail digest: the button for those signed in, by a confirmed address
+    # for visitors, the digest's own unsubscribe link without log-in, and one's own settings.
+    "follows:follow": Row(
+        with_body(_follow_url("follows:follow"), lambda o, w: {"next": "/"}), POST_ONLY, LOGGED_IN
+    ),
+    # Nobody follows committee B in the world: stopping answers and changes nothing.
+    "follows:unfollow": Row(
+        with_body(_follow_url("follows:unfollow"), lambda o, w: {"next": "/"}),
+        POST_ONLY,
+        LOGGED_IN,
+        writes=False,
+    ),
+    # The form sends the confirmation e-mail and stores nothing until it is confirmed.
+    "follows:subscribe": Row(
+        with_body(_follow_url("follows:subscribe"), _visitor_body), EVERYONE, EVERYONE, writes=False
+    ),
+    "follows:confirm": Row(with_body(_confirm_url, lambda o, w: {"x": 1}), EVERYONE, EVERYONE),
+    "follows:unsubscribe": Row(
+        with_body(_unsubscribe_url, lambda o, w: {"List-Unsubscribe": "One-Click"}),
+        EVERYONE,
+        EVERYONE,
+    ),
+    "follows:mine": Row(
+        with_body(at("follows:mine"), lambda o, w: {"frequency": "daily", "language": "nb"}),
+        LOGGED_IN,
+        LOGGED_IN,
     ),
     "styleguide": Row(at("styleguide"), SECRETARIAT, SECRETARIAT),
     "healthz": Row(at("healthz"), EVERYONE, ALL_405),
