@@ -1,7 +1,7 @@
 """Shared test set-up: service markers, personas and the real plan.
 
 A test that needs a real service carries a marker (postgres, redis, celery_worker, browser,
-libreoffice, s3). The s3 tests start moto's S3 server themselves on a free loopback port.
+libreoffice, s3, oidc, caddy). The s3 tests start moto's S3 server themselves on a free loopback port.
 Where that service is not configured the test is skipped with the reason shown; with
 REQUIRE_SERVICES=1 (set by .ci/run) a missing service fails the run instead.
 """
@@ -53,6 +53,8 @@ def _missing_service(marker: str) -> str | None:
         provider = os.path.join(os.path.dirname(__file__), "oidc", "provider", "node_modules")
         if not os.path.isdir(os.path.join(provider, "oidc-provider")):
             return "needs the test OpenID provider: make oidc-provider"
+    elif marker == "caddy" and not shutil.which("caddy"):
+        return "needs Caddy to check deploy/Caddyfile: apt-get install caddy"
     elif marker == "libreoffice" and not (shutil.which("libreoffice") or shutil.which("soffice")):
         return "needs LibreOffice: apt-get install libreoffice-writer-nogui"
     elif marker == "s3":
@@ -64,7 +66,16 @@ def _missing_service(marker: str) -> str | None:
     return None
 
 
-SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser", "libreoffice", "s3", "oidc")
+SERVICE_MARKERS = (
+    "postgres",
+    "redis",
+    "celery_worker",
+    "browser",
+    "libreoffice",
+    "s3",
+    "oidc",
+    "caddy",
+)
 
 # The real hasher is slow by design; tests make many users and are not about hashing.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
