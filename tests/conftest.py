@@ -1,8 +1,8 @@
 """Shared test set-up: service markers, personas and the real plan.
 
 A test that needs a real service carries a marker (postgres, redis, celery_worker, browser,
-libreoffice, s3, oidc, caddy). The s3 tests start moto's S3 server themselves on a free loopback port.
-Where that service is not configured the test is skipped with the reason shown; with
+libreoffice, s3, oidc, caddy). The s3 tests start moto's S3 server themselves on a free loopback
+port. Where that service is not configured the test is skipped with the reason shown; with
 REQUIRE_SERVICES=1 (set by .ci/run) a missing service fails the run instead.
 """
 

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -273,7 +274,14 @@ def test_the_scaled_profile_runs_two_webs_and_two_workers_behind_the_proxy():
 def test_caddy_itself_accepts_the_scaled_profiles_caddyfile(tmp_path):
     """Caddy's own parser, not a reading of the file: an unknown or misplaced directive fails."""
     result = subprocess.run(  # noqa: S603 - the caddy binary with fixed arguments
-        ["caddy", "validate", "--adapter", "caddyfile", "--config", "deploy/Caddyfile"],
+        [
+            shutil.which("caddy"),
+            "validate",
+            "--adapter",
+            "caddyfile",
+            "--config",
+            "deploy/Caddyfile",
+        ],
         cwd=ROOT,
         # Caddy keeps its state under the home folder; the test's own one.
         env={**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path)},
