@@ -276,51 +276,67 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def redis_server(tmp_path):
-    """Start redis-server on a free loopback port with the given options; yields a function
-    returning its URL. Tests that change a Redis's configuration or stop it use their own,
-    never the machine's shared one."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed (Debian: apt-get install redis-server)")
-    started = []
+class RedisServers:
+    """Private redis-server processes on loopback. Calling it starts one with the given
+    options and returns its URL; `kill(url)` ends one at once (SIGKILL, as a crash) and
+    `start_again(url)` starts it on the same port with the same options and folder, so that
+    what it persisted (an append-only file) comes back."""
 
-    def start(*options: str) -> str:
+    def __init__(self, folder):
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            pytest.fail("redis-server is not installed (Debian: apt-get install redis-server)")
+        self.folder = folder
+        self.servers: dict[str, tuple[subprocess.Popen, list[str]]] = {}
+
+    def __call__(self, *options: str) -> str:
         port = _free_port()
-        process = subprocess.Popen(  # noqa: S603 - a fixed binary and our own options
-            [
-                binary,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--dir",
-                str(tmp_path),
-                "--appendonly",
-                "no",
-                *options,
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        started.append(process)
         url = f"redis://127.0.0.1:{port}/0"
-        deadline = time.monotonic() + 10
+        folder = self.folder / f"redis-{port}"  # its own, for what it persists
+        folder.mkdir()
+        self._run(url, ["--port", str(port), "--dir", str(folder), *options])
+        return url
+
+    def _run(self, url: str, argv: list[str]) -> None:
+        defaults = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        process = subprocess.Popen(  # noqa: S603 - a fixed binary and our own options
+            [self.binary, *defaults, *argv], stdout=subprocess.DEVNULL
+        )
+        self.servers[url] = (process, argv)
+        deadline = time.monotonic() + 30
         while True:
             try:
                 redis.Redis.from_url(url).ping()
-                return url
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
+                return
+            except (redis.ConnectionError, redis.BusyLoadingError):
+                if time.monotonic() > deadline or process.poll() is not None:
                     raise
                 time.sleep(0.05)
 
-    yield start
-    for process in started:
-        process.terminate()
+    def kill(self, url: str) -> None:
+        process, _ = self.servers[url]
+        process.kill()
         process.wait(timeout=10)
+
+    def start_again(self, url: str) -> None:
+        _, argv = self.servers[url]
+        self._run(url, argv)
+
+    def stop_all(self) -> None:
+        for process, _ in self.servers.values():
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """Start redis-server on a free loopback port with the given options; yields a function
+    returning its URL (a RedisServers). Tests that change a Redis's configuration or stop it
+    use their own, never the machine's shared one."""
+    servers = RedisServers(tmp_path)
+    yield servers
+    servers.stop_all()
 
 
 class MotoServer:

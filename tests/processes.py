@@ -134,3 +134,22 @@ def start_caddy(upstream_ports: list[int], *, folder: Path) -> tuple[Process, in
     process = Process(argv, log_path=folder / "caddy.log", env=env)
     process.wait_for_port(port)
     return process, port
+
+
+# The worker of docker-compose, with one change: Redis hands an unacknowledged message to another
+# worker after this many seconds (an hour in production, longer than any render), so that the
+# tests see a redelivery quickly.
+WORKER_VISIBILITY_TIMEOUT = 5
+_WORKER = f"""
+import django
+django.setup()
+from helsefellesskap.celery import app
+app.conf.broker_transport_options = {{"visibility_timeout": {WORKER_VISIBILITY_TIMEOUT}}}
+app.worker_main(["worker", "--pool=solo", "--loglevel=INFO", "--without-mingle",
+                 "--without-gossip", "--without-heartbeat"])
+"""
+
+
+def start_celery_worker(log_path: Path, **env: str) -> Process:
+    """A real `celery worker` (solo pool) on the test's database, files and broker."""
+    return Process([sys.executable, "-c", _WORKER], log_path=log_path, env=portal_env(**env))
