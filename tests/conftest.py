@@ -420,16 +420,22 @@ def s3_storage(settings, moto_server):
 
 
 class TcpForwarder:
-    """A loopback port forwarding to another: `cut()` closes it (connections are refused, as
-    when the endpoint's host is down) and `restore()` listens on the same port again."""
+    """A loopback port forwarding to another: `cut()` closes it and every connection through it
+    (connections are refused, as when the endpoint's host is down) and `restore()` listens on
+    the same port again. With `cut_after` set, it cuts itself once that many bytes have gone
+    upstream: the endpoint going away in the middle of an upload."""
 
     def __init__(self, target_port: int):
         import threading
 
         self.target_port = target_port
         self.port = _free_port()
+        self.cut_after: int | None = None
+        self.sent_upstream = 0
         self._threading = threading
+        self._lock = threading.Lock()
         self._listener = None
+        self._open: set[socket.socket] = set()
 
     def _serve(self, listener):
         while True:
@@ -442,13 +448,19 @@ class TcpForwarder:
             except OSError:
                 client.close()
                 continue
+            with self._lock:
+                self._open.update((client, upstream))
             for source, sink in ((client, upstream), (upstream, client)):
-                self._threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+                self._threading.Thread(
+                    target=self._pipe, args=(source, sink, sink is upstream), daemon=True
+                ).start()
 
-    @staticmethod
-    def _pipe(source, sink):
+    def _pipe(self, source, sink, to_upstream):
         try:
             while data := source.recv(65536):
+                if to_upstream and self._over_the_limit(len(data)):
+                    self.cut()
+                    return
                 sink.sendall(data)
         except OSError:
             pass
@@ -457,7 +469,13 @@ class TcpForwarder:
                 with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
 
+    def _over_the_limit(self, size: int) -> bool:
+        with self._lock:
+            self.sent_upstream += size
+            return self.cut_after is not None and self.sent_upstream > self.cut_after
+
     def restore(self) -> None:
+        self.cut_after = None
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -466,11 +484,16 @@ class TcpForwarder:
         self._threading.Thread(target=self._serve, args=(listener,), daemon=True).start()
 
     def cut(self) -> None:
-        if self._listener is not None:
+        with self._lock:
+            listener, self._listener = self._listener, None
+            open_sockets, self._open = self._open, set()
+        if listener is not None:
             with contextlib.suppress(OSError):
-                self._listener.shutdown(socket.SHUT_RDWR)
-            self._listener.close()
-            self._listener = None
+                listener.shutdown(socket.SHUT_RDWR)
+            listener.close()
+        for end in open_sockets:
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
 
 
 @pytest.fixture
