@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.test import Client
@@ -50,6 +51,9 @@ class EditorLevel:
     save_p99_ms: float
     errors: int
     load_average: list[float]
+    # CPU of gunicorn's processes per request (PostgreSQL's own not included): what a request
+    # costs whatever else the machine runs, where the wall-clock figures depend on the load.
+    server_cpu_ms_per_request: float = 0.0
 
     @property
     def keeps_target(self) -> bool:
@@ -108,6 +112,20 @@ class _Editor:
         return False
 
 
+def _group_cpu_seconds(leader: int) -> float:
+    """User + system CPU of a process and its children (gunicorn's master and workers)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if leader in (pid, ppid):
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _drive(editor, deadline, latencies, errors, lock, reads_per_save):
     actions = [("read", editor.read)] * reads_per_save + [("save", editor.save)]
     while time.monotonic() < deadline:
@@ -155,6 +173,7 @@ def measure_levels(
             editor.read()
         for level in levels:
             latencies, errors, lock = {"read": [], "save": []}, [0], threading.Lock()
+            cpu_before = _group_cpu_seconds(server.pid)
             started = time.monotonic()
             deadline = started + seconds
             threads = [
@@ -169,6 +188,7 @@ def measure_levels(
                 thread.join()
             took = time.monotonic() - started
             every = latencies["read"] + latencies["save"]
+            cpu_ms = (_group_cpu_seconds(server.pid) - cpu_before) * 1000
             results.append(
                 EditorLevel(
                     editors=level,
@@ -182,6 +202,7 @@ def measure_levels(
                     save_p99_ms=_p99(latencies["save"]),
                     errors=errors[0],
                     load_average=machine_load(),
+                    server_cpu_ms_per_request=round(cpu_ms / max(len(every), 1), 1),
                 )
             )
     finally:

@@ -18,11 +18,15 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from actionplan import services
+from actionplan.models import Report
 from guidelines.models import GuidelineAttachment
 from helsefellesskap.uploads import STORAGE_UNAVAILABLE
+from meetings.models import Attachment, MinutesExport
+from meetings.services import minutes_export_request
 from tests.factories import (
     make_committee,
     make_guideline,
+    make_meeting,
     make_person,
     make_plan_with_measures,
     make_user,
@@ -200,12 +204,21 @@ def test_backup_and_restore_round_trip_the_buckets_attachments_and_reports(
         {"file": SimpleUploadedFile("Retningsline.pdf", PDF_BYTES), "title": "R"},
     )
     plan, _ = make_plan_with_measures(2)
-    report, _ = services.report_request(
-        plan=plan, year=2024, by=make_user("sara", secretariat=True)
-    )
+    sara = make_user("sara", secretariat=True)
+    report, _ = services.report_request(plan=plan, year=2024, by=sara)
     report.refresh_from_db()
+    # A meeting's attachment and its minutes as PDF: every kind of file the portal keeps.
+    meeting = make_meeting("Utvalsmøte", committee=guideline.committee)
+    client.force_login(sara)
+    client.post(
+        f"/meetings/{meeting.pk}/attachments/",
+        {"title": "Lysark", "file": SimpleUploadedFile("lysark.pdf", PDF_BYTES + b"lysark")},
+    )
+    minutes, _ = minutes_export_request(meeting=meeting, by=sara)
+    minutes.refresh_from_db()
+    assert minutes.is_done
     before = {name: bucket_bytes(s3_storage, name) for name in bucket_names(s3_storage)}
-    assert len(before) == 2
+    assert len(before) == 4
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", str(archive), verbosity=0)
 
@@ -222,6 +235,11 @@ def test_backup_and_restore_round_trip_the_buckets_attachments_and_reports(
     client.force_login(restored.uploaded_by)
     download = client.get(restored.get_absolute_url())
     assert b"".join(download.streaming_content) == PDF_BYTES
+    # The rows point at the restored objects: each file reads back as it was.
+    for row in (Report.objects.get(), MinutesExport.objects.get(), Attachment.objects.get()):
+        assert row.file.name in after
+        with row.file.open("rb") as stored:
+            assert stored.read() == before[row.file.name]
 
 
 def test_an_upload_while_the_object_storage_is_down_saves_nothing_and_a_retry_works(

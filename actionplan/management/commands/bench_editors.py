@@ -63,6 +63,7 @@ class Command(BaseCommand):
                 f"{row.editors:>3} editors: {row.requests_per_s} req/s "
                 f"({row.saves_per_s} saves/s), p50 {row.p50_ms} ms, p99 {row.p99_ms} ms "
                 f"(page {row.read_p99_ms}, save {row.save_p99_ms}), {row.errors} errors, "
+                f"server CPU {row.server_cpu_ms_per_request} ms/request, "
                 f"load {row.load_average}: {verdict} p99 ≤ {TARGET_P99_MS} ms"
             )
         OUTPUT.parent.mkdir(exist_ok=True)
