@@ -138,13 +138,20 @@ def start_caddy(upstream_ports: list[int], *, folder: Path) -> tuple[Process, in
 
 # The worker of docker-compose, with one change: Redis hands an unacknowledged message to another
 # worker after this many seconds (an hour in production, longer than any render), so that the
-# tests see a redelivery quickly.
+# tests see a redelivery quickly. kombu looks for such messages only every
+# unacked_restore_interval x unacked_restore_throttle seconds (10 x 10 by default): that sweep,
+# not the timeout, made a redelivery take 100 s more, so the tests sweep every second.
 WORKER_VISIBILITY_TIMEOUT = 5
+_TRANSPORT = {
+    "visibility_timeout": WORKER_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
+}
 _WORKER = f"""
 import django
 django.setup()
 from helsefellesskap.celery import app
-app.conf.broker_transport_options = {{"visibility_timeout": {WORKER_VISIBILITY_TIMEOUT}}}
+app.conf.broker_transport_options = {_TRANSPORT!r}
 app.worker_main(["worker", "--pool=solo", "--loglevel=INFO", "--without-mingle",
                  "--without-gossip", "--without-heartbeat"])
 """
