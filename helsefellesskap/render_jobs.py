@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from helsefellesskap.uploads import STORAGE_UNAVAILABLE, log_storage_failure, storage_errors
+
 logger = logging.getLogger(__name__)
 
 # Celery kills a render after HARD seconds; SOFT gives the task time to record a clean failure.
@@ -333,7 +335,14 @@ def run_render_job(task, model, pk) -> None:
     started = time.monotonic()
     try:
         rendered = job.render()
-        job.finish(rendered)
+        try:
+            job.finish(rendered)
+        except storage_errors():
+            # The file store (the object storage's endpoint) could not take the file: the row
+            # points at nothing, and the person reads why instead of the client's error.
+            log_storage_failure(f"{model.__name__} {pk}")
+            job.fail(str(STORAGE_UNAVAILABLE))
+            return
     except SoftTimeLimitExceeded:
         job.fail(str(_("Rendering took longer than the time limit.")))
     except TRANSIENT_ERRORS as exc:

@@ -1,8 +1,8 @@
 """Shared test set-up: service markers, personas and the real plan.
 
 A test that needs a real service carries a marker (postgres, redis, celery_worker, browser,
-libreoffice, s3). The s3 tests start moto's S3 server themselves on a free loopback port.
-Where that service is not configured the test is skipped with the reason shown; with
+libreoffice, s3, oidc, caddy). The s3 tests start moto's S3 server themselves on a free loopback
+port. Where that service is not configured the test is skipped with the reason shown; with
 REQUIRE_SERVICES=1 (set by .ci/run) a missing service fails the run instead.
 """
 
@@ -53,6 +53,8 @@ def _missing_service(marker: str) -> str | None:
         provider = os.path.join(os.path.dirname(__file__), "oidc", "provider", "node_modules")
         if not os.path.isdir(os.path.join(provider, "oidc-provider")):
             return "needs the test OpenID provider: make oidc-provider"
+    elif marker == "caddy" and not shutil.which("caddy"):
+        return "needs Caddy to check deploy/Caddyfile: apt-get install caddy"
     elif marker == "libreoffice" and not (shutil.which("libreoffice") or shutil.which("soffice")):
         return "needs LibreOffice: apt-get install libreoffice-writer-nogui"
     elif marker == "s3":
@@ -64,7 +66,16 @@ def _missing_service(marker: str) -> str | None:
     return None
 
 
-SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser", "libreoffice", "s3", "oidc")
+SERVICE_MARKERS = (
+    "postgres",
+    "redis",
+    "celery_worker",
+    "browser",
+    "libreoffice",
+    "s3",
+    "oidc",
+    "caddy",
+)
 
 # The real hasher is slow by design; tests make many users and are not about hashing.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -272,51 +283,67 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def redis_server(tmp_path):
-    """Start redis-server on a free loopback port with the given options; yields a function
-    returning its URL. Tests that change a Redis's configuration or stop it use their own,
-    never the machine's shared one."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed (Debian: apt-get install redis-server)")
-    started = []
+class RedisServers:
+    """Private redis-server processes on loopback. Calling it starts one with the given
+    options and returns its URL; `kill(url)` ends one at once (SIGKILL, as a crash) and
+    `start_again(url)` starts it on the same port with the same options and folder, so that
+    what it persisted (an append-only file) comes back."""
 
-    def start(*options: str) -> str:
+    def __init__(self, folder):
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            pytest.fail("redis-server is not installed (Debian: apt-get install redis-server)")
+        self.folder = folder
+        self.servers: dict[str, tuple[subprocess.Popen, list[str]]] = {}
+
+    def __call__(self, *options: str) -> str:
         port = _free_port()
-        process = subprocess.Popen(  # noqa: S603 - a fixed binary and our own options
-            [
-                binary,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--dir",
-                str(tmp_path),
-                "--appendonly",
-                "no",
-                *options,
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        started.append(process)
         url = f"redis://127.0.0.1:{port}/0"
-        deadline = time.monotonic() + 10
+        folder = self.folder / f"redis-{port}"  # its own, for what it persists
+        folder.mkdir()
+        self._run(url, ["--port", str(port), "--dir", str(folder), *options])
+        return url
+
+    def _run(self, url: str, argv: list[str]) -> None:
+        defaults = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        process = subprocess.Popen(  # noqa: S603 - a fixed binary and our own options
+            [self.binary, *defaults, *argv], stdout=subprocess.DEVNULL
+        )
+        self.servers[url] = (process, argv)
+        deadline = time.monotonic() + 30
         while True:
             try:
                 redis.Redis.from_url(url).ping()
-                return url
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
+                return
+            except (redis.ConnectionError, redis.BusyLoadingError):
+                if time.monotonic() > deadline or process.poll() is not None:
                     raise
                 time.sleep(0.05)
 
-    yield start
-    for process in started:
-        process.terminate()
+    def kill(self, url: str) -> None:
+        process, _ = self.servers[url]
+        process.kill()
         process.wait(timeout=10)
+
+    def start_again(self, url: str) -> None:
+        _, argv = self.servers[url]
+        self._run(url, argv)
+
+    def stop_all(self) -> None:
+        for process, _ in self.servers.values():
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """Start redis-server on a free loopback port with the given options; yields a function
+    returning its URL (a RedisServers). Tests that change a Redis's configuration or stop it
+    use their own, never the machine's shared one."""
+    servers = RedisServers(tmp_path)
+    yield servers
+    servers.stop_all()
 
 
 class MotoServer:
@@ -400,16 +427,22 @@ def s3_storage(settings, moto_server):
 
 
 class TcpForwarder:
-    """A loopback port forwarding to another: `cut()` closes it (connections are refused, as
-    when the endpoint's host is down) and `restore()` listens on the same port again."""
+    """A loopback port forwarding to another: `cut()` closes it and every connection through it
+    (connections are refused, as when the endpoint's host is down) and `restore()` listens on
+    the same port again. With `cut_after` set, it cuts itself once that many bytes have gone
+    upstream: the endpoint going away in the middle of an upload."""
 
     def __init__(self, target_port: int):
         import threading
 
         self.target_port = target_port
         self.port = _free_port()
+        self.cut_after: int | None = None
+        self.sent_upstream = 0
         self._threading = threading
+        self._lock = threading.Lock()
         self._listener = None
+        self._open: set[socket.socket] = set()
 
     def _serve(self, listener):
         while True:
@@ -422,13 +455,19 @@ class TcpForwarder:
             except OSError:
                 client.close()
                 continue
+            with self._lock:
+                self._open.update((client, upstream))
             for source, sink in ((client, upstream), (upstream, client)):
-                self._threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+                self._threading.Thread(
+                    target=self._pipe, args=(source, sink, sink is upstream), daemon=True
+                ).start()
 
-    @staticmethod
-    def _pipe(source, sink):
+    def _pipe(self, source, sink, to_upstream):
         try:
             while data := source.recv(65536):
+                if to_upstream and self._over_the_limit(len(data)):
+                    self.cut()
+                    return
                 sink.sendall(data)
         except OSError:
             pass
@@ -437,7 +476,13 @@ class TcpForwarder:
                 with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
 
+    def _over_the_limit(self, size: int) -> bool:
+        with self._lock:
+            self.sent_upstream += size
+            return self.cut_after is not None and self.sent_upstream > self.cut_after
+
     def restore(self) -> None:
+        self.cut_after = None
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -446,11 +491,16 @@ class TcpForwarder:
         self._threading.Thread(target=self._serve, args=(listener,), daemon=True).start()
 
     def cut(self) -> None:
-        if self._listener is not None:
+        with self._lock:
+            listener, self._listener = self._listener, None
+            open_sockets, self._open = self._open, set()
+        if listener is not None:
             with contextlib.suppress(OSError):
-                self._listener.shutdown(socket.SHUT_RDWR)
-            self._listener.close()
-            self._listener = None
+                listener.shutdown(socket.SHUT_RDWR)
+            listener.close()
+        for end in open_sockets:
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
 
 
 @pytest.fixture

@@ -225,3 +225,28 @@ def test_the_plain_reference_shows_the_same_cells_as_the_plan_table(client):
     table_bytes = len(table.split('id="plan-table"', 1)[1].split("</table>", 1)[0])
     plain_bytes = len(plain.split('id="plan-table"', 1)[1].split("</table>", 1)[0])
     assert abs(table_bytes - plain_bytes) <= 0.1 * table_bytes
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_editor_load_signs_in_reads_and_saves_through_gunicorn():
+    from actionplan.bench.editors import measure_levels
+    from tests.factories import make_editor_world
+    from tests.processes import portal_env
+
+    world = make_editor_world()
+
+    (level,) = measure_levels(
+        [(world.alice, world.measure_a)],
+        2024,
+        levels=[1],
+        seconds=1,
+        server_env={"DATABASE_URL": portal_env()["DATABASE_URL"]},
+    )
+
+    assert level.errors == 0  # signed in: the page and the save answered as to an editor
+    assert level.requests >= 2
+    saved = MeasureStatus.objects.get(measure=world.measure_a, year=2024)
+    assert saved.version == MeasureStatus.history.filter(measure=world.measure_a).count()
+    assert saved.version * 2 >= level.requests - 1  # every other request was a save
+    assert level.p99_ms >= level.p50_ms > 0

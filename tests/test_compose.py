@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -267,3 +268,28 @@ def test_the_scaled_profile_runs_two_webs_and_two_workers_behind_the_proxy():
     upstreams = re.search(r"^\s*reverse_proxy (.+) \{", caddyfile, re.MULTILINE).group(1).split()
     assert upstreams == ["web:8000", "web-2:8000"]
     assert "trusted_proxies" in caddyfile  # keeps the TLS proxy's X-Forwarded-Proto
+
+
+@pytest.mark.caddy
+def test_caddy_itself_accepts_the_scaled_profiles_caddyfile(tmp_path):
+    """Caddy's own parser, not a reading of the file: an unknown or misplaced directive fails."""
+    result = subprocess.run(  # noqa: S603 - the caddy binary with fixed arguments
+        [
+            shutil.which("caddy"),
+            "validate",
+            "--adapter",
+            "caddyfile",
+            "--config",
+            "deploy/Caddyfile",
+        ],
+        cwd=ROOT,
+        # Caddy keeps its state under the home folder; the test's own one.
+        env={**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Valid configuration" in result.stdout + result.stderr

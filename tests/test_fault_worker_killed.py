@@ -6,72 +6,26 @@ rule shows it failed-and-retryable once the hard time limit has passed, and a re
 gets the unacknowledged message again (acks_late) and finishes the same report.
 """
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
 from tests.factories import make_user
+from tests.processes import start_celery_worker
 from tests.test_fault_concurrent_status_updates import record_figures
 
 # The report pipeline comes from the "reports" branch; until it is merged there is nothing to test.
 render_jobs = pytest.importorskip("helsefellesskap.render_jobs")
 JobState = render_jobs.JobState
 
-# Redis hands an unacknowledged message to another worker after this many seconds (the
-# production default is an hour, longer than any render); short here so the test is quick.
-VISIBILITY_TIMEOUT = 5
-WORKER = f"""
-import django
-django.setup()
-from helsefellesskap.celery import app
-app.conf.broker_transport_options = {{"visibility_timeout": {VISIBILITY_TIMEOUT}}}
-app.worker_main(["worker", "--pool=solo", "--loglevel=INFO", "--without-mingle",
-                 "--without-gossip", "--without-heartbeat"])
-"""
-
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _start_worker(log_path):
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "helsefellesskap.settings",
-        # The worker works on the test's database and files, not the developer's.
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-    }
-    log = open(log_path, "ab")  # noqa: SIM115 - closed with the process below
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", WORKER],
-        env=env,
-        cwd=settings.BASE_DIR,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    process.log = log
-    return process
-
-
-def _kill(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
-    process.log.close()
 
 
 def _wait_for(report, states, seconds):
@@ -96,7 +50,7 @@ def test_report_survives_the_worker_killed_mid_render(tmp_path):
     sara = make_user("sara", secretariat=True)
     log_path = tmp_path / "worker.log"
 
-    first = _start_worker(log_path)
+    first = start_celery_worker(log_path)
     try:
         report, created = services.report_request(plan=plan, year=2024, by=sara)
         assert created
@@ -104,7 +58,7 @@ def test_report_survives_the_worker_killed_mid_render(tmp_path):
         assert report.state == JobState.RENDERING, "the render ended before it could be killed"
         time.sleep(0.5)
     finally:
-        _kill(first)
+        first.kill()
     killed_at = time.monotonic()
     report.refresh_from_db()
     assert report.state == JobState.RENDERING
@@ -118,11 +72,11 @@ def test_report_survives_the_worker_killed_mid_render(tmp_path):
 
     # A worker is started again: the unacknowledged message comes back and the same report is
     # finished, without anyone asking again.
-    second = _start_worker(log_path)
+    second = start_celery_worker(log_path)
     try:
         _wait_for(report, {JobState.DONE, JobState.FAILED}, 240)
     finally:
-        _kill(second)
+        second.kill()
     recovered_in = time.monotonic() - killed_at
     assert report.state == JobState.DONE, report.error + log_path.read_text()[-2000:]
     assert report.attempts == 2
@@ -159,7 +113,7 @@ def test_a_second_worker_finishes_the_report_of_a_worker_killed_mid_render(tmp_p
     plan = Plan.objects.current()
     sara = make_user("sara", secretariat=True)
     logs = [tmp_path / "worker-a.log", tmp_path / "worker-b.log"]
-    workers = [_start_worker(path) for path in logs]
+    workers = [start_celery_worker(path) for path in logs]
     try:
         report, created = services.report_request(plan=plan, year=2024, by=sara)
         assert created
@@ -168,15 +122,14 @@ def test_a_second_worker_finishes_the_report_of_a_worker_killed_mid_render(tmp_p
         rendering = [n for n, path in enumerate(logs) if _has_received_a_task(path)]
         assert len(rendering) == 1, [path.read_text()[-500:] for path in logs]
         victim, survivor = rendering[0], 1 - rendering[0]
-        _kill(workers[victim])
+        workers[victim].kill()
         killed_at = time.monotonic()
 
         _wait_for(report, {JobState.DONE, JobState.FAILED}, 240)
         recovered_in = time.monotonic() - killed_at
     finally:
         for process in workers:
-            if not process.log.closed:
-                _kill(process)
+            process.stop()
     assert report.state == JobState.DONE, report.error + logs[survivor].read_text()[-2000:]
     assert report.attempts == 2
     assert _has_received_a_task(logs[survivor])

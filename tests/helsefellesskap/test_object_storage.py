@@ -18,14 +18,20 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from actionplan import services
+from actionplan.models import Report
 from guidelines.models import GuidelineAttachment
+from helsefellesskap.uploads import STORAGE_UNAVAILABLE
+from meetings.models import Attachment, MinutesExport
+from meetings.services import minutes_export_request
 from tests.factories import (
     make_committee,
     make_guideline,
+    make_meeting,
     make_person,
     make_plan_with_measures,
     make_user,
 )
+from tests.test_fault_concurrent_status_updates import record_figures
 
 pytestmark = [pytest.mark.s3, pytest.mark.django_db(transaction=True)]
 
@@ -198,12 +204,21 @@ def test_backup_and_restore_round_trip_the_buckets_attachments_and_reports(
         {"file": SimpleUploadedFile("Retningsline.pdf", PDF_BYTES), "title": "R"},
     )
     plan, _ = make_plan_with_measures(2)
-    report, _ = services.report_request(
-        plan=plan, year=2024, by=make_user("sara", secretariat=True)
-    )
+    sara = make_user("sara", secretariat=True)
+    report, _ = services.report_request(plan=plan, year=2024, by=sara)
     report.refresh_from_db()
+    # A meeting's attachment and its minutes as PDF: every kind of file the portal keeps.
+    meeting = make_meeting("Utvalsmøte", committee=guideline.committee)
+    client.force_login(sara)
+    client.post(
+        f"/meetings/{meeting.pk}/attachments/",
+        {"title": "Lysark", "file": SimpleUploadedFile("lysark.pdf", PDF_BYTES + b"lysark")},
+    )
+    minutes, _ = minutes_export_request(meeting=meeting, by=sara)
+    minutes.refresh_from_db()
+    assert minutes.is_done
     before = {name: bucket_bytes(s3_storage, name) for name in bucket_names(s3_storage)}
-    assert len(before) == 2
+    assert len(before) == 4
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", str(archive), verbosity=0)
 
@@ -220,6 +235,11 @@ def test_backup_and_restore_round_trip_the_buckets_attachments_and_reports(
     client.force_login(restored.uploaded_by)
     download = client.get(restored.get_absolute_url())
     assert b"".join(download.streaming_content) == PDF_BYTES
+    # The rows point at the restored objects: each file reads back as it was.
+    for row in (Report.objects.get(), MinutesExport.objects.get(), Attachment.objects.get()):
+        assert row.file.name in after
+        with row.file.open("rb") as stored:
+            assert stored.read() == before[row.file.name]
 
 
 def test_an_upload_while_the_object_storage_is_down_saves_nothing_and_a_retry_works(
@@ -247,3 +267,73 @@ def test_an_upload_while_the_object_storage_is_down_saves_nothing_and_a_retry_wo
     attachment = GuidelineAttachment.objects.get()
     assert bucket_names(s3_storage) == {attachment.file.name}
     assert b"".join(client.get(attachment.get_absolute_url()).streaming_content) == PDF_BYTES
+
+
+def test_the_object_storage_going_away_in_the_middle_of_an_upload_saves_nothing_and_a_retry_works(
+    client, s3_storage, s3_outage, editor_and_guideline
+):
+    alice, guideline = editor_and_guideline
+    client.force_login(alice)
+    url = reverse("guidelines:attachments", args=[guideline.slug])
+    content = PDF_BYTES + b"%" * (512 * 1024)
+    # The endpoint goes away once 128 KiB of this upload have reached it.
+    s3_outage.cut_after = s3_outage.sent_upstream + 128 * 1024
+    before = s3_outage.sent_upstream
+
+    started = time.monotonic()
+    response = client.post(url, {"file": SimpleUploadedFile("R.pdf", content), "title": "R"})
+    failed_after = time.monotonic() - started
+
+    reached = s3_outage.sent_upstream - before
+    assert 128 * 1024 < reached < len(content)  # the upload had begun, and was cut short
+    assert response.status_code == 503
+    assert "The file storage cannot be reached just now, so nothing was saved." in (
+        response.content.decode()
+    )
+    assert not GuidelineAttachment.objects.exists()
+    assert bucket_names(s3_storage) == set()  # no part of it kept in the bucket
+
+    s3_outage.restore()
+    retry = client.post(url, {"file": SimpleUploadedFile("R.pdf", content), "title": "R"})
+
+    assert retry.status_code == 302
+    attachment = GuidelineAttachment.objects.get()
+    assert bucket_names(s3_storage) == {attachment.file.name}
+    assert bucket_bytes(s3_storage, attachment.file.name) == content
+    record_figures(
+        "s3_cut_mid_upload",
+        {
+            "fault": "S3 endpoint's connections dropped after 128 KiB of a 512 KiB upload",
+            "bytes that reached the endpoint": reached,
+            "answer": "503, 'nothing was saved'",
+            "seconds to the answer": round(failed_after, 2),
+            "rows and objects left": 0,
+            "retry once back": "saved, the object byte for byte",
+        },
+    )
+
+
+def test_a_report_rendered_while_the_object_storage_is_down_fails_clearly_and_a_retry_works(
+    s3_storage, s3_outage
+):
+    plan, _ = make_plan_with_measures(3)
+    sara = make_user("sara", secretariat=True)
+    s3_outage.cut()
+
+    report, _ = services.report_request(plan=plan, year=2024, by=sara)  # rendered in-process
+
+    report.refresh_from_db()
+    assert report.state == "failed"
+    assert report.can_retry
+    # What the person reads, not the storage client's error (which names the bucket).
+    assert report.error == str(STORAGE_UNAVAILABLE)
+    assert not report.file  # the row points at no object
+    assert bucket_names(s3_storage) == set()
+
+    s3_outage.restore()
+    report = services.report_retry(report=report, by=sara)
+
+    report.refresh_from_db()
+    assert report.state == "done"
+    assert bucket_names(s3_storage) == {report.file.name}
+    assert len(bucket_bytes(s3_storage, report.file.name)) == report.size
