@@ -18,9 +18,9 @@ import redis
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.artifacts import record_figures
 from tests.factories import make_plan_with_measures, make_user
 from tests.processes import WORKER_VISIBILITY_TIMEOUT, start_celery_worker
-from tests.test_fault_concurrent_status_updates import record_figures
 from tests.test_fault_redis_unavailable import _point_celery_at
 
 render_jobs = pytest.importorskip("helsefellesskap.render_jobs")

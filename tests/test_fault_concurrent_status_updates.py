@@ -7,36 +7,24 @@ change an editor made is in the history exactly once, in one unbroken version se
 this one goes through the view, and every change must land in the end.)
 """
 
-import json
 import random
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from actionplan.models import MeasureStatus
+from tests.artifacts import record_figures
 from tests.factories import make_editor_world, make_measure, make_user
 
 EDITORS = 8
 CHANGES_PER_EDITOR = 15
 YEARS = (2024, 2025)
 MAX_TRIES = 100
-ARTIFACT = Path(settings.BASE_DIR) / "artifacts" / "faults.json"
-
-
-def record_figures(name: str, figures: dict) -> None:
-    """Add one fault test's figures to artifacts/faults.json (docs/reliability.md quotes it)."""
-    ARTIFACT.parent.mkdir(exist_ok=True)
-    saved = json.loads(ARTIFACT.read_text()) if ARTIFACT.exists() else {}
-    saved[name] = figures
-    ARTIFACT.write_text(json.dumps(saved, indent=2, sort_keys=True) + "\n")
-    print(f"\n{name}: {figures}")
 
 
 class Outcome:

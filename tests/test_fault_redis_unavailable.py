@@ -11,8 +11,8 @@ import time
 import pytest
 from django.urls import reverse
 
+from tests.artifacts import record_figures
 from tests.factories import make_plan_with_measures, make_user
-from tests.test_fault_concurrent_status_updates import record_figures
 from tests.test_fuzz_every_url import _log_in
 
 # The report pipeline comes from the "reports" branch; until it is merged there is nothing to test.

@@ -28,9 +28,9 @@ from django.test import Client
 from django.urls import reverse
 
 from actionplan.models import MeasureStatus
+from tests.artifacts import record_figures
 from tests.factories import make_editor_world, make_measure, make_user
 from tests.processes import free_port, portal_env, start_caddy, start_gunicorn
-from tests.test_fault_concurrent_status_updates import record_figures
 
 EDITORS = 8
 CHANGES_PER_EDITOR = 24

@@ -13,9 +13,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from tests.artifacts import record_figures
 from tests.factories import make_user
 from tests.processes import start_celery_worker
-from tests.test_fault_concurrent_status_updates import record_figures
 
 # The report pipeline comes from the "reports" branch; until it is merged there is nothing to test.
 render_jobs = pytest.importorskip("helsefellesskap.render_jobs")

@@ -8,7 +8,8 @@ posts carry random and hostile values (very long strings, control characters, NU
 fragments, invalid dates and ids, unicode), with every HTTP method, with and without a CSRF
 token, as anonymous, as a committee editor and as the secretariat.
 
-The number of requests sent is printed and written to artifacts/fuzz_requests.json.
+The number of requests sent is printed and written to fuzz_requests.json in the test artifacts
+folder (tests/artifacts.py).
 """
 
 import json
@@ -49,6 +50,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import factories
+from tests.artifacts import artifacts_dir
 from tests.factories import (
     make_action_point,
     make_agenda_item,
@@ -66,8 +68,6 @@ from tests.factories import (
     make_totp_device,
     make_user,
 )
-
-ARTIFACT = Path(django_settings.BASE_DIR) / "artifacts" / "fuzz_requests.json"
 
 # Hypothesis examples per URL pattern and persona: the three tests take about 90 s on the
 # (busy) 2-core development machine. The editor gets most: hers are the subtle rights.
@@ -618,12 +618,12 @@ def server_errors():
 def tried_by_persona():
     counts = {}
     yield counts
-    ARTIFACT.parent.mkdir(exist_ok=True)
-    previous = json.loads(ARTIFACT.read_text()) if ARTIFACT.exists() else {}
+    artifact = artifacts_dir() / "fuzz_requests.json"
+    previous = json.loads(artifact.read_text()) if artifact.exists() else {}
     previous.update(counts)
     previous["total"] = sum(v["requests"] for k, v in previous.items() if k != "total")
-    ARTIFACT.write_text(json.dumps(previous, indent=2, sort_keys=True) + "\n")
-    print(f"\nfuzz: {previous['total']} requests in all, written to {ARTIFACT}")
+    artifact.write_text(json.dumps(previous, indent=2, sort_keys=True) + "\n")
+    print(f"\nfuzz: {previous['total']} requests in all, written to {artifact}")
 
 
 def _log_in(client, user):

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.artifacts import artifacts_dir
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in a thread
 # with a running loop unless told that this is safe (it is: the test and the server don't share it).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -45,11 +47,11 @@ def browser():
 
 @pytest.fixture
 def screenshot_dir() -> Path:
-    path = Path(
-        os.environ.get("SCREENSHOT_DIR") or Path(settings.BASE_DIR, "artifacts/screenshots")
-    )
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    if os.environ.get("SCREENSHOT_DIR"):
+        path = Path(os.environ["SCREENSHOT_DIR"])
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    return artifacts_dir("screenshots")
 
 
 class Visit:

@@ -23,6 +23,7 @@ from guidelines.models import GuidelineAttachment
 from helsefellesskap.uploads import STORAGE_UNAVAILABLE
 from meetings.models import Attachment, MinutesExport
 from meetings.services import minutes_export_request
+from tests.artifacts import record_figures
 from tests.factories import (
     make_committee,
     make_guideline,
@@ -31,7 +32,6 @@ from tests.factories import (
     make_plan_with_measures,
     make_user,
 )
-from tests.test_fault_concurrent_status_updates import record_figures
 
 pytestmark = [pytest.mark.s3, pytest.mark.django_db(transaction=True)]
 
