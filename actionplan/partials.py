@@ -54,6 +54,7 @@ def status_form_context(
     if form is None:
         current = measure.status_for(year)
         form = StatusForm(
+            auto_id=f"{cell_id(measure, year)}-%s",
             initial={
                 "status": current.status if current else "",
                 "note": current.note if current else "",

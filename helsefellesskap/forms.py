@@ -2,10 +2,20 @@
 
 from django import forms
 from django.conf import settings
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from .models import DigestFrequency
 from .text import one_line
+
+
+class PortalFormRenderer(TemplatesSetting):
+    """Every form and field looks and reports its errors the same way: a form renders as the
+    error summary and its fields (includes/_form_fields.html), a field as its label, help text,
+    error and widget (includes/_field.html). Widgets keep Django's own templates."""
+
+    form_template_name = "includes/_form_fields.html"
+    field_template_name = "includes/_field.html"
 
 
 class TokenForm(forms.Form):

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "actionplan",
     "meetings",
     "guidelines",
+    # Django's own widget templates, for the one form renderer below.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +117,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "helsefellesskap.urls"
 WSGI_APPLICATION = "helsefellesskap.wsgi.application"
+
+# One form renderer for every form: `{{ form }}` is the accessible error summary followed by
+# each field with its label, help text and error (templates/includes/_form_fields.html).
+FORM_RENDERER = "helsefellesskap.forms.PortalFormRenderer"
 
 TEMPLATES = [
     {

@@ -115,6 +115,61 @@ def test_the_exceptions_still_exist_and_write_no_domain_model():
         assert call.split(".")[0] not in domain
 
 
+# Writes past the model signals (which bump the content versions the cached pages are keyed
+# on), each with why the cache still cannot show stale content.
+SIGNAL_FREE_WRITES_THAT_NEED_NO_BUMP = {
+    # The optimistic lock: the same transaction then saves the row, whose post_save bumps.
+    ("actionplan/services/versions.py", "claim_version"),
+    # The search column: search pages are not cached.
+    ("guidelines/models.py", "refresh_search_vectors"),
+    # The content version itself.
+    ("actionplan/caching.py", "bump_content_version"),
+    # Called from the guideline's own post_save, which bumps.
+    ("guidelines/models.py", "store_rendered_body"),
+}
+SIGNAL_FREE = {"update", "bulk_create", "bulk_update"}
+
+
+def _signal_free_writes_without_a_bump(relative, path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        calls = [n for n in ast.walk(function) if isinstance(n, ast.Call)]
+        names = {
+            c.func.attr if isinstance(c.func, ast.Attribute) else getattr(c.func, "id", "")
+            for c in calls
+        }
+        writes = [
+            c
+            for c in calls
+            if isinstance(c.func, ast.Attribute)
+            and c.func.attr in SIGNAL_FREE
+            # a queryset (not a dict): a query's result, or a queryset method's own rows
+            and (_receiver(c.func.value).endswith(")") or _receiver(c.func.value) == "self")
+        ]
+        exempt = (relative, function.name) in SIGNAL_FREE_WRITES_THAT_NEED_NO_BUMP
+        if writes and "bump_content_version" not in names and not exempt:
+            yield f"{relative}:{writes[0].lineno} in {function.name}()"
+
+
+def test_every_write_past_the_signals_bumps_the_content_version():
+    """QuerySet.update() and bulk_create send no post_save: the function that calls them must
+    bump the content version itself, or the cached pages would go on showing the old rows."""
+    homes = [
+        (path.relative_to(ROOT).as_posix(), path)
+        for app in APPS
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "migrations/" not in path.as_posix() and not any(t in path.as_posix() for t in TOOLS)
+    ]
+    missing = [
+        found
+        for relative, path in homes
+        for found in _signal_free_writes_without_a_bump(relative, path)
+    ]
+    assert missing == []
+
+
 def test_the_walk_finds_a_write_in_a_view(tmp_path):
     """The walk itself: a view that saves a measure is caught, an unsaved build is not."""
     view = tmp_path / "view.py"

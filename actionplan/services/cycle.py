@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from helsefellesskap.secretariat import require_secretariat
 
+from ..caching import PLAN_CONTENT, bump_content_version
 from ..models import Goal, Measure, Plan, SubGoal
 
 
@@ -86,6 +87,7 @@ def plan_start_next(*, plan, title: str, start_year: int, end_year: int, carry_m
             copy.priority_groups.set(measure.priority_groups.all())
         # Only the flag changes on the old plan: its content and statuses stay as adopted.
         Plan.objects.filter(pk=old.pk).update(ended=True)
+        bump_content_version(PLAN_CONTENT)  # update() sends no post_save
     return new
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import services
 from ..forms import ReportReasonForm, StatusForm, add_model_errors, status_row_formset
 from ..models import Measure, Plan
-from ..partials import safe_next, status_cell_context, status_form_context
+from ..partials import cell_id, safe_next, status_cell_context, status_form_context
 from ..rights import get_committee_for_editor, get_measure_for_editor
 from ..services import StatusesRefused, StatusRow, measure_status_set, measure_statuses_report
 from ..versioning import VersionConflict, YearLocked
@@ -49,7 +49,7 @@ def status_update(request, pk, year):
         return render(request, template, context)
 
     # A mutable copy, so a conflict can move the form onto the saved version (see below).
-    form = StatusForm(request.POST.copy())
+    form = StatusForm(request.POST.copy(), auto_id=f"{cell_id(measure, year)}-%s")
     conflict, code = None, 400
     if form.is_valid():
         data = form.cleaned_data

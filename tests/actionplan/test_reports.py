@@ -12,7 +12,8 @@ from pypdf import PdfReader
 
 from actionplan import services
 from actionplan.models import Report
-from helsefellesskap.render_jobs import JobState
+from helsefellesskap import render_jobs
+from helsefellesskap.render_jobs import JobState, RenderedFile
 from tests.factories import (
     make_committee,
     make_goal,
@@ -37,6 +38,36 @@ def plan(plan_and_measures):
     return plan_and_measures[0]
 
 
+class StubRenderer:
+    """Stands in for WeasyPrint in the tests about the job's life (queue, failure, retry): it
+    counts its calls and raises what `failures` holds, one per call, before it succeeds."""
+
+    def __init__(self):
+        self.calls = 0
+        self.failures = []
+
+    def __call__(self, job):
+        self.calls += 1
+        if self.failures:
+            raise self.failures.pop(0)
+        return RenderedFile(content=b"%PDF-1.7 stub", pages=1)
+
+
+@pytest.fixture(autouse=True)
+def renderer(request, monkeypatch):
+    """The stub renderer, unless the test asks for `real_pdf` (it reads what the PDF says)."""
+    if "real_pdf" in request.fixturenames:
+        return None
+    stub = StubRenderer()
+    monkeypatch.setitem(render_jobs._renderers, Report.renderer, stub)
+    return stub
+
+
+@pytest.fixture
+def real_pdf():
+    """Render the annual report with WeasyPrint, as the worker does."""
+
+
 def _pdf_text(report: Report) -> str:
     report.file.open("rb")
     reader = PdfReader(io.BytesIO(report.file.read()))
@@ -47,7 +78,7 @@ def _pdf_text(report: Report) -> str:
 # --- Asking for a report, through the web view.
 
 
-def test_secretariat_request_renders_the_whole_plan(client, secretariat, plan):
+def test_secretariat_request_renders_the_whole_plan(client, secretariat, plan, real_pdf):
     client.force_login(secretariat)
     response = client.post(reverse("actionplan:report_new"), {"plan": plan.pk, "year": 2024})
     report = Report.objects.get()
@@ -123,10 +154,12 @@ def test_year_outside_the_plan_is_refused_with_a_message(client, secretariat, pl
 # --- Failure, retry, the stuck rule, and the queue being down.
 
 
-def test_render_failure_is_recorded_with_a_reason_and_retry_works(client, secretariat, plan):
+def test_render_failure_is_recorded_with_a_reason_and_retry_works(
+    client, secretariat, plan, renderer
+):
     client.force_login(secretariat)
-    with mock.patch("actionplan.report.render_parts", side_effect=ValueError("font went missing")):
-        client.post(reverse("actionplan:report_new"), {"plan": plan.pk, "year": 2024})
+    renderer.failures = [ValueError("font went missing")]
+    client.post(reverse("actionplan:report_new"), {"plan": plan.pk, "year": 2024})
     report = Report.objects.get()
     assert report.state == JobState.FAILED
     assert "font went missing" in report.error
@@ -144,42 +177,30 @@ def test_render_failure_is_recorded_with_a_reason_and_retry_works(client, secret
     assert Report.objects.count() == 1
 
 
-def test_transient_error_is_retried_then_succeeds(secretariat, plan):
+def test_transient_error_is_retried_then_succeeds(secretariat, plan, renderer):
     from django.db import OperationalError
 
-    from actionplan import report as report_module
-
-    real = report_module.render_parts
-    calls = []
-
-    def flaky(htmls):
-        calls.append(1)
-        if len(calls) == 1:
-            raise OperationalError("connection reset")
-        return real(htmls)
-
-    with mock.patch("actionplan.report.render_parts", side_effect=flaky):
-        report, _ = services.report_request(plan=plan, year=2024, by=secretariat)
+    renderer.failures = [OperationalError("connection reset")]
+    report, _ = services.report_request(plan=plan, year=2024, by=secretariat)
     report.refresh_from_db()
-    assert len(calls) == 3  # the failed try, then the parts and the contents with numbers
+    assert renderer.calls == 2  # the failed try, then the one that worked
     assert report.state == JobState.DONE
     assert report.attempts == 2
 
 
-def test_task_is_idempotent_for_a_done_report(secretariat, plan):
+def test_task_is_idempotent_for_a_done_report(secretariat, plan, renderer):
     from actionplan.tasks import render_report
 
     report, _ = services.report_request(plan=plan, year=2024, by=secretariat)
     report.refresh_from_db()
     name = report.file.name
-    with mock.patch("actionplan.report.render_parts") as render:
-        render_report.apply(args=[report.pk])
-    render.assert_not_called()
+    render_report.apply(args=[report.pk])
+    assert renderer.calls == 1
     report.refresh_from_db()
     assert (report.state, report.file.name, report.attempts) == (JobState.DONE, name, 1)
 
 
-def test_redelivered_render_gives_up_after_too_many_attempts(secretariat, plan):
+def test_redelivered_render_gives_up_after_too_many_attempts(secretariat, plan, renderer):
     from actionplan.tasks import render_report
     from helsefellesskap.render_jobs import RENDER_MAX_ATTEMPTS
 
@@ -187,9 +208,8 @@ def test_redelivered_render_gives_up_after_too_many_attempts(secretariat, plan):
     report = make_report(
         plan, state=JobState.RENDERING, started_at=timezone.now(), attempts=RENDER_MAX_ATTEMPTS
     )
-    with mock.patch("actionplan.report.render_parts") as render:
-        render_report.apply(args=[report.pk])
-    render.assert_not_called()
+    render_report.apply(args=[report.pk])
+    assert renderer.calls == 0
     report.refresh_from_db()
     assert report.state == JobState.FAILED
     assert "giving up" in report.error or str(RENDER_MAX_ATTEMPTS) in report.error
@@ -247,7 +267,7 @@ def test_unreachable_queue_marks_the_report_failed_with_a_message(client, secret
 # --- Who may do what.
 
 
-def test_editor_may_request_her_own_committees_report(client, alice, plan, committee_a):
+def test_editor_may_request_her_own_committees_report(client, alice, plan, committee_a, real_pdf):
     client.force_login(alice)
     response = client.post(
         reverse("actionplan:report_new"),
@@ -341,7 +361,9 @@ def test_archive_query_count_is_constant(
 # --- What the PDF holds.
 
 
-def test_pdf_holds_cover_contents_sections_and_bookmarks(secretariat, plan, plan_and_measures):
+def test_pdf_holds_cover_contents_sections_and_bookmarks(
+    secretariat, plan, plan_and_measures, real_pdf
+):
     _, measures = plan_and_measures
     report, _ = services.report_request(plan=plan, year=2024, by=secretariat)
     report.file.open("rb")
@@ -364,7 +386,7 @@ def test_pdf_holds_cover_contents_sections_and_bookmarks(secretariat, plan, plan
     assert "/StructTreeRoot" in root
 
 
-def test_pdf_summary_counts_statuses_for_the_year(secretariat, plan, committee_a):
+def test_pdf_summary_counts_statuses_for_the_year(secretariat, plan, committee_a, real_pdf):
     from actionplan.report import build_report
 
     built = build_report(plan=plan, year=2024)
@@ -376,7 +398,7 @@ def test_pdf_summary_counts_statuses_for_the_year(secretariat, plan, committee_a
     assert ">3</text>" in built.summaries[0].chart  # the number is written on the bar
 
 
-def test_pdf_committee_section_names_leader_and_deputy(secretariat, plan):
+def test_pdf_committee_section_names_leader_and_deputy(secretariat, plan, real_pdf):
     leader, deputy = make_person("Lena Leiar"), make_person("Dag Nestleiar")
     committee = make_committee("Fagrådet for rehabilitering", leader=leader, deputy=deputy)
     goal = make_goal(plan, committee, "Betre rehabilitering")
@@ -389,7 +411,9 @@ def test_pdf_committee_section_names_leader_and_deputy(secretariat, plan):
     assert "Ikkje gjennomført" in text or "Not carried out" in text
 
 
-def test_changes_section_lists_status_changes_added_and_retired(secretariat, plan, committee_a):
+def test_changes_section_lists_status_changes_added_and_retired(
+    secretariat, plan, committee_a, real_pdf
+):
     from actionplan.models import Status, status_label
     from actionplan.report import build_report
 
@@ -414,7 +438,7 @@ def test_changes_section_lists_status_changes_added_and_retired(secretariat, pla
     ]
 
 
-def test_changes_section_says_so_when_there_is_no_history(secretariat, plan):
+def test_changes_section_says_so_when_there_is_no_history(secretariat, plan, real_pdf):
     from actionplan.models import Measure, MeasureStatus
     from actionplan.report import build_report
 
@@ -423,7 +447,7 @@ def test_changes_section_says_so_when_there_is_no_history(secretariat, plan):
     assert build_report(plan=plan, year=2024).changes["has_history"] is False
 
 
-def test_guidelines_section_lists_those_in_force_with_their_dates(secretariat, plan):
+def test_guidelines_section_lists_those_in_force_with_their_dates(secretariat, plan, real_pdf):
     import datetime
 
     from actionplan.report import build_report, report_html_parts
@@ -440,7 +464,7 @@ def test_guidelines_section_lists_those_in_force_with_their_dates(secretariat, p
     assert "Gammal rutine" not in html
 
 
-def test_guidelines_section_says_none_registered_when_there_are_none(secretariat, plan):
+def test_guidelines_section_says_none_registered_when_there_are_none(secretariat, plan, real_pdf):
     from actionplan.report import build_report, report_html_parts
 
     html = "".join(report_html_parts(build_report(plan=plan, year=2024)))
