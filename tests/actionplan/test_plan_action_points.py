@@ -12,7 +12,6 @@ from tests.factories import (
     make_meeting,
     make_person,
     make_plan,
-    make_user,
 )
 
 
@@ -42,11 +41,11 @@ def test_measure_page_shows_its_linked_action_points(client, measure):
     assert "Eit anna aksjonspunkt" not in page
 
 
-def test_measure_page_hides_action_points_of_non_public_meetings(client, measure):
+def test_measure_page_hides_action_points_of_non_public_meetings(client, measure, sara):
     closed = make_meeting("Internt møte", is_public=False)
     make_action_point(closed, "Internt aksjonspunkt", measure=measure)
     assert "Internt aksjonspunkt" not in client.get(measure.get_absolute_url()).content.decode()
-    client.force_login(make_user("sara", secretariat=True))
+    client.force_login(sara)
     assert "Internt aksjonspunkt" in client.get(measure.get_absolute_url()).content.decode()
 
 

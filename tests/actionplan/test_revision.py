@@ -190,10 +190,10 @@ def test_editor_dashboard_shows_one_next_step_per_committee_as_a_button(
     assert "Check the reporting for 2024 (1 of 1 done)" in html
 
 
-def test_the_revision_pages_answer_404_before_any_plan_is_loaded(db, client):
+def test_the_revision_pages_answer_404_before_any_plan_is_loaded(db, client, sara):
     from actionplan.models import Plan
 
     Plan.objects.all().delete()
-    client.force_login(make_user("sara", secretariat=True))
+    client.force_login(sara)
     assert client.get(reverse("actionplan:revision_board")).status_code == 404
     assert client.post(reverse("actionplan:revision_open"), {"year": 2025}).status_code == 404

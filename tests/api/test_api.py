@@ -14,7 +14,6 @@ from tests.factories import (
     make_person,
     make_plan_with_measures,
     make_series,
-    make_user,
 )
 
 
@@ -84,10 +83,10 @@ def test_committees_name_leader_without_email(client, world):
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "secretariat"])
-def test_a_meeting_that_is_not_public_is_never_in_the_api(client, world, persona):
+def test_a_meeting_that_is_not_public_is_never_in_the_api(client, world, persona, sara):
     *_, public, private, _guideline = world
     if persona == "secretariat":
-        client.force_login(make_user("sara", secretariat=True))
+        client.force_login(sara)
     listed = api(client, "meetings").json()
     assert [m["id"] for m in listed["items"]] == [public.pk]
     assert api(client, "meeting", private.pk).status_code == 404

@@ -133,9 +133,9 @@ def test_editor_sees_own_sections_but_not_the_revision_board(settings, client, p
     assert 'action="/search/"' in html  # the site-wide search
 
 
-def test_charlie_does_not_see_revision_link(settings, client, plan):
+def test_charlie_does_not_see_revision_link(settings, client, plan, charlie):
     settings.ROOT_URLCONF = ALL_SECTIONS
-    client.force_login(make_user("charlie"))
+    client.force_login(charlie)
     assert 'href="/plan/revision/"' not in client.get("/plan/").content.decode()
 
 

@@ -168,8 +168,8 @@ def test_session_ends_after_a_working_day_or_when_the_browser_closes(client, db)
     assert client.session.get_expiry_age() == 8 * 60 * 60
 
 
-def test_admin_is_closed_to_users_who_are_not_staff(client, db):
-    client.force_login(make_user("charlie"))
+def test_admin_is_closed_to_users_who_are_not_staff(client, db, charlie):
+    client.force_login(charlie)
 
     response = client.get("/admin/")
 

@@ -78,7 +78,7 @@ def test_a_meeting_made_private_leaves_the_list_at_once(client, point):
     assert "Felles rutine" not in _page(client)
 
 
-def test_private_points_are_never_served_to_readers_from_an_editors_cache(client, point):
+def test_private_points_are_never_served_to_readers_from_an_editors_cache(client, point, charlie):
     alice = make_user("alice")
     committee = make_committee("Utval A", editors=[alice])
     make_action_point(make_meeting("Lukka", is_public=False, committee=committee), "Løyndom")
@@ -86,7 +86,7 @@ def test_private_points_are_never_served_to_readers_from_an_editors_cache(client
     assert "Løyndom" in _page(client)
     client.force_login(alice)
     assert "Løyndom" in _page(client)
-    client.force_login(make_user("charlie"))
+    client.force_login(charlie)
     assert "Løyndom" not in _page(client)
     client.logout()
     assert "Løyndom" not in _page(client)
