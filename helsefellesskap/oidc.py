@@ -31,7 +31,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.mail import send_mail
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import resolve_url
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -426,6 +426,12 @@ def tell_secretariat_of_new_reader(user, prov) -> None:
         "email": user.email,
         "provider": prov["name"],
     }
+    try:  # the people pages, where the secretariat gives roles (named, not imported)
+        page = settings.PORTAL_URL + reverse("people:person", args=[user.pk])
+    except NoReverseMatch:
+        page = None
+    if page:
+        body += "\n\n" + _("Give them a role here: %(url)s") % {"url": page}
     send_mail(subject, body, None, recipients, fail_silently=True)
 
 
