@@ -11,7 +11,11 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from helsefellesskap import oidc
         from people import services
+
+        # A sign-in at a provider that started from an invitation's link signs in that person.
+        oidc.register_account_linker(services.invitation_for_provider_sign_in)
 
         # The first sign-in of an invited person (by password or at a provider) uses up the
         # invitation, so its link cannot sign up anybody later.

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from actionplan.models import Committee, Person
+from helsefellesskap.oidc import Refused
 from helsefellesskap.secretariat import SECRETARIAT_GROUP
 
 from .models import Invitation, PersonEvent
@@ -232,6 +233,27 @@ def invitation_used_by_sign_in(sender, request, user, **kwargs):
             return
         open_ones.update(accepted_at=timezone.now())
         _record(user, PersonEvent.Kind.ACCEPTED, by=user, detail=_("signed in"))
+
+
+#: The invitation a sign-in at a provider started from (people/views.invitation_oidc).
+SESSION_INVITATION = "people_invitation"
+
+
+def invitation_for_provider_sign_in(request):
+    """helsefellesskap/oidc.py's account linker: the invited person, when this sign-in at a
+    provider started from their invitation's link (which is used up once they are signed in).
+
+    This is how a provider that gives no e-mail (ID-porten) is linked to an account: whoever
+    holds the link may set up the sign-in, as with a password."""
+    token = request.session.pop(SESSION_INVITATION, None)
+    if token is None:
+        return None
+    try:
+        invitation = invitation_from_token(token)
+    except PeopleRefused as refused:
+        raise Refused(refused.message, f"invitation {refused.reason}") from None
+    logger.info("invitation links a provider account invitation=%s", invitation.pk)
+    return invitation.user
 
 
 # --- Roles.

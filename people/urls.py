@@ -20,4 +20,7 @@ urlpatterns = [
     path("committees/<slug:slug>/", views.committee_members, name="committee_members"),
     # The link in an invitation e-mail (no log-in: this is how a person gets one).
     path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path(
+        "invitation/<str:token>/sign-in/<slug:key>/", views.invitation_oidc, name="invitation_oidc"
+    ),
 ]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -211,6 +212,21 @@ def profile(request):
     return TemplateResponse(request, "people/profile.html", context, status=status)
 
 
+@require_POST
+def invitation_oidc(request, token, key):
+    """Set up sign-in at a provider from an invitation: the provider's account is linked to
+    the invited person when they come back (people/services.invitation_for_provider_sign_in)."""
+    try:
+        services.invitation_from_token(token)
+    except services.PeopleRefused as refused:
+        context = {"message": refused.message}
+        return TemplateResponse(request, "people/invitation_refused.html", context, status=400)
+    if key not in providers():
+        raise Http404
+    request.session[services.SESSION_INVITATION] = token
+    return redirect("oidc_login", key=key)
+
+
 @require_http_methods(["GET", "POST"])
 def invitation(request, token):
     """The link in an invitation e-mail: set a password, or sign in at a provider."""
@@ -243,5 +259,6 @@ def invitation(request, token):
         "invitation": invitation,
         "form": form,
         "oidc_providers": list(providers().values()),
+        "token": token,
     }
     return TemplateResponse(request, "people/invitation.html", context, status=status)

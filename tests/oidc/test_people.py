@@ -7,6 +7,7 @@ from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from helsefellesskap.models import OIDCIdentity
 from people.models import Invitation, PersonEvent
@@ -25,9 +26,7 @@ def test_an_invited_person_signs_in_at_the_provider_and_the_link_is_used_up(
         email="kari@example.no", first_name="Kari", last_name="N", language="nb", by=sara
     )
     page = client.get(f"/people/invitation/{invitation_token(invitation)}/")
-    assert "Use the account with the e-mail address kari@example.no." in unescape(
-        page.content.decode()
-    )
+    assert "Sign in with the test provider" in unescape(page.content.decode())
     client.get(portal_path(through_provider(start(client), "kari")))
     assert signed_in_user_id(client) == str(invitation.user_id)
     assert OIDCIdentity.objects.filter(user=invitation.user).exists()
@@ -55,3 +54,49 @@ def test_a_person_deactivated_on_the_people_page_cannot_sign_in_at_the_provider(
     assert signed_in_user_id(client) is None
     assert any("oidc refused" in r.getMessage() for r in caplog.records)
     assert Invitation.objects.count() == 0
+
+
+def test_an_invitation_links_a_provider_account_that_gives_no_verified_e_mail(
+    client, use_provider, sara, caplog
+):
+    """As ID-porten: the provider vouches for no e-mail. Started from the invitation's link,
+    the provider's account is linked to the invited person, and signs them in from then on."""
+    invitation = person_invite(
+        email="ola@kommune.example", first_name="Ola", last_name="N", language="nn", by=sara
+    )
+    token = invitation_token(invitation)
+    response = client.post(f"/people/invitation/{token}/sign-in/test/")
+    assert response["Location"] == "/accounts/oidc/test/login/"
+    back = through_provider(start(client), "unverified")
+    client.get(portal_path(back))
+    assert signed_in_user_id(client) == str(invitation.user_id)
+    identity = OIDCIdentity.objects.get()
+    assert identity.user_id == invitation.user_id
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None
+    client.logout()
+    # From now on the linked sub signs Ola in, with no invitation.
+    client.get(portal_path(through_provider(start(client), "unverified")))
+    assert signed_in_user_id(client) == str(invitation.user_id)
+    client.logout()
+    # The used link cannot link another provider account.
+    response = client.post(f"/people/invitation/{token}/sign-in/test/")
+    assert response.status_code == 400
+    assert OIDCIdentity.objects.count() == 1
+
+
+def test_an_invitation_that_expired_meanwhile_links_nothing(client, use_provider, sara, caplog):
+    """The link was fine when the sign-in started, but the invitation was replaced before the
+    person came back from the provider: refused, logged, nobody signed in, nothing linked."""
+    invitation = person_invite(
+        email="ola@kommune.example", first_name="Ola", last_name="N", language="nn", by=sara
+    )
+    client.post(f"/people/invitation/{invitation_token(invitation)}/sign-in/test/")
+    Invitation.objects.update(withdrawn_at=timezone.now())
+    with caplog.at_level(logging.WARNING, logger="helsefellesskap.auth"):
+        response = client.get(portal_path(through_provider(start(client), "unverified")))
+    assert response["Location"] == "/accounts/login/"
+    assert "replaced by a newer one" in unescape(client.get("/accounts/login/").content.decode())
+    assert signed_in_user_id(client) is None
+    assert not OIDCIdentity.objects.exists()
+    assert any("invitation withdrawn" in r.getMessage() for r in caplog.records)

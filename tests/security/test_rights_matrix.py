@@ -485,6 +485,11 @@ MATRIX = {
     "people:committee_members": Row(
         at("people:committee_members", "committee.slug"), EDITORS, POST_ONLY
     ),
+    "people:invitation_oidc": Row(
+        lambda w, s: (reverse("people:invitation_oidc", args=["MQ:forged:x", "entra"]), None),
+        ALL_405,
+        "400 400 400 400 400",
+    ),
     "people:invitation": Row(
         lambda w, s: (reverse("people:invitation", args=["MQ:forged:x"]), None),
         "400 400 400 400 400",
