@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from helsefellesskap.oidc import providers
+from helsefellesskap.profile_sections import profile_sections
 
 from . import services
 from .forms import AcceptInvitationForm, InviteForm, ProfileForm, RoleForm
 from .models import PersonEvent
-from .profile import profile_sections
 from .rights import (
     get_committee_for_member,
     get_person_for_secretariat,

@@ -187,3 +187,18 @@ def test_min_profil_needs_a_log_in(client):
     response = client.get("/people/me/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_other_apps_add_sections_to_min_profil(alice_client, monkeypatch, settings, tmp_path):
+    from helsefellesskap import profile_sections
+
+    (tmp_path / "section.html").write_text("<section><h2>Varsel</h2>{{ section.count }}</section>")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    monkeypatch.setattr(profile_sections, "_sections", [])
+    profile_sections.register_section("section.html", lambda request: {"count": "3 følgde"})
+    profile_sections.register_section("section.html", lambda request: None)
+    page = text(alice_client.get("/people/me/"))
+    assert page.count("<h2>Varsel</h2>") == 1
+    assert "3 følgde" in page

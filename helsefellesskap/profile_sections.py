@@ -1,4 +1,5 @@
-"""Parts of the "Min profil" page that other apps bring (e.g. which e-mails a person follows).
+"""Parts of the "Min profil" page (the people app's /people/me/) that other apps bring, e.g.
+which e-mails a person follows. In the core, so that any app can register one.
 
 An app registers a section from its AppConfig.ready(): `register_section(template, context)`,
 where `context(request)` gives the template's context, or None to leave the section out. The
