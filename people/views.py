@@ -212,6 +212,12 @@ def profile(request):
     return TemplateResponse(request, "people/profile.html", context, status=status)
 
 
+def _invitation_refused(request, refused):
+    """The page of a link that cannot be used (already logged by the service)."""
+    context = {"message": refused.message}
+    return TemplateResponse(request, "people/invitation_refused.html", context, status=400)
+
+
 @require_POST
 def invitation_oidc(request, token, key):
     """Set up sign-in at a provider from an invitation: the provider's account is linked to
@@ -219,8 +225,7 @@ def invitation_oidc(request, token, key):
     try:
         services.invitation_from_token(token)
     except services.PeopleRefused as refused:
-        context = {"message": refused.message}
-        return TemplateResponse(request, "people/invitation_refused.html", context, status=400)
+        return _invitation_refused(request, refused)
     if key not in providers():
         raise Http404
     request.session[services.SESSION_INVITATION] = token
@@ -233,8 +238,7 @@ def invitation(request, token):
     try:
         invitation = services.invitation_from_token(token)
     except services.PeopleRefused as refused:
-        context = {"message": refused.message}
-        return TemplateResponse(request, "people/invitation_refused.html", context, status=400)
+        return _invitation_refused(request, refused)
     form = AcceptInvitationForm(invitation.user, request.POST or None)
     status = 200
     if request.method == "POST":
@@ -244,10 +248,7 @@ def invitation(request, token):
                     invitation=invitation, password=form.cleaned_data["new_password1"]
                 )
             except services.PeopleRefused as refused:
-                context = {"message": refused.message}
-                return TemplateResponse(
-                    request, "people/invitation_refused.html", context, status=400
-                )
+                return _invitation_refused(request, refused)
             messages.success(
                 request,
                 _("Your password is set. Log in with the user name %(username)s.")
