@@ -260,11 +260,11 @@ def invitation_for_provider_sign_in(request):
 
 
 def _locked_committee(committee) -> Committee:
-    return (
-        Committee.objects.select_for_update(of=("self",))
-        .select_related(*SLOT_FIELDS.values())
-        .get(pk=committee.pk)
-    )
+    """The committee's row, locked until the transaction ends: of two role changes at once, the
+    second waits and then sees the first's. Its leader, deputy and secretary are read by later
+    queries, not joined here: a joined row would come from the snapshot taken before the wait,
+    without a Person the first change may have just made (found by a concurrency test)."""
+    return Committee.objects.select_for_update().get(pk=committee.pk)
 
 
 def _person_for(user) -> Person:
