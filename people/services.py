@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -78,6 +78,7 @@ def person_invite(*, email, first_name, last_name, language, by) -> Invitation:
     User = get_user_model()
     email = email.strip()
     with transaction.atomic():
+        _lock_email(email)
         if User.objects.filter(email__iexact=email).exists():
             raise PeopleRefused(
                 _("An account with this e-mail address already exists."), "e-mail taken"
@@ -98,6 +99,15 @@ def person_invite(*, email, first_name, last_name, language, by) -> Invitation:
         invitation = _invite(user, language=language, by=by)
         _record(user, PersonEvent.Kind.INVITED, by=by, detail=email)
     return invitation
+
+
+def _lock_email(email: str) -> None:
+    """Two invitations to one e-mail address at once: the second waits for the first and then
+    finds its account (a lock on the address for the transaction; PostgreSQL only, SQLite
+    writes one at a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [email.lower()])
 
 
 def invitation_send_again(*, user, by) -> Invitation:
