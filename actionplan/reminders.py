@@ -38,11 +38,13 @@ def reminder_kind_due(revision: RevisionYear, today: datetime.date) -> str | Non
 
 
 def committee_editors(committees) -> dict[int, list]:
-    """Active users with an e-mail who edit each committee (leader and deputy linked to a user,
-    appointed editors), by committee id, with their Person (for the language) joined."""
+    """Active users with an e-mail who edit each committee (leader, deputy and secretary linked
+    to a user, appointed editors), by committee id, with their Person (for the language) joined."""
     ids = [c.pk for c in committees]
     links = list(
-        Committee.objects.filter(pk__in=ids).values_list("pk", "leader__user", "deputy__user")
+        Committee.objects.filter(pk__in=ids).values_list(
+            "pk", "leader__user", "deputy__user", "secretary__user"
+        )
     ) + list(
         Committee.editors.through.objects.filter(committee__in=ids).values_list(
             "committee_id", "user_id"

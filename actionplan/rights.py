@@ -2,10 +2,10 @@
 
 The one place these rights are decided; views, templates, forms and the admin ask the functions
 here. The secretariat (helsefellesskap/secretariat.py) may do everything; a committee's *editors*
-(its leader and deputy when linked to a user account, plus users the secretariat appoints) may
-edit that committee's plan content; everyone else reads. The loaders at the end give an editing
-view its object with the right already checked on the object itself (not on the URL or a hidden
-field), so the check is never forgotten.
+(its leader, deputy and secretary when linked to a user account, plus users the secretariat
+appoints) may edit that committee's plan content; everyone else reads. The loaders at the end
+give an editing view its object with the right already checked on the object itself (not on
+the URL or a hidden field), so the check is never forgotten.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -21,8 +21,9 @@ from .models import Committee, Goal, Measure, Plan, Report, SubGoal
 
 
 def _editors_of(user) -> Q:
-    """The committees this user edits: as its leader or deputy, or appointed as an editor."""
-    return Q(leader__user=user) | Q(deputy__user=user) | Q(editors=user)
+    """The committees this user edits: as its leader, deputy or secretary, or appointed as an
+    editor (the roles the secretariat gives on the people pages, people/roles.py)."""
+    return Q(leader__user=user) | Q(deputy__user=user) | Q(secretary__user=user) | Q(editors=user)
 
 
 def editable_committee_ids(user) -> set[int]:

@@ -62,6 +62,7 @@ def sections() -> list[Section]:
     reports = _path(
         ("reports:list", "actionplan:reports", "actionplan:report_list"), "/plan/reports/"
     )
+    people = _path(("people:list",), "/people/")
     return [
         Section("plan", _("Plan"), overview, ("/plan/",)),
         Section("committees", _("Committees"), committees, ("/plan/committee",)),
@@ -76,6 +77,7 @@ def sections() -> list[Section]:
         Section("dashboard", _("My committees"), dashboard, ("/plan/mine/",), for_editors=True),
         Section("revision", _("Revision"), revision, ("/plan/revision/",), for_secretariat=True),
         Section("reports", _("Reports"), reports, ("/plan/reports/",), for_editors=True),
+        Section("people", _("People"), people, ("/people/",), for_secretariat=True),
     ]
 
 

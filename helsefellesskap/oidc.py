@@ -11,9 +11,11 @@ The flow: /accounts/oidc/<key>/login/ sends the browser to the provider with sta
 PKCE challenge kept in the session; the provider sends it back to /accounts/oidc/callback/,
 where the state names the provider, the code is exchanged for tokens, the ID token is verified
 (signature from the provider's JWKS, iss, aud, exp, nonce) and the person is found:
-by a linked (issuer, sub), else by a verified e-mail that matches exactly one active user. An
-unknown person gets a new account with no role (reading only) and the secretariat is told.
-Every refusal is logged (logger helsefellesskap.auth) and told to the person; none signs in.
+by a linked (issuer, sub), else by what an app registered (register_account_linker: the person
+whose invitation link started this sign-in), else by a verified e-mail that matches exactly one
+active user. An unknown person gets a new account with no role (reading only) and the
+secretariat is told. Every refusal is logged (logger helsefellesskap.auth) and told to the
+person; none signs in.
 """
 
 import logging
@@ -31,7 +33,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.mail import send_mail
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import resolve_url
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -59,6 +61,25 @@ class Refused(Exception):
         super().__init__(reason)
         self.message = message
         self.reason = reason
+
+
+#: Who links a sign-in at a provider to an account the portal already has, when neither a linked
+#: sub nor the e-mail finds one: functions (request) -> user or None, registered by the apps from
+#: AppConfig.ready() (the people app: the person whose invitation link the session came from).
+#: A function may raise Refused.
+_account_linkers: list = []
+
+
+def register_account_linker(fn) -> None:
+    _account_linkers.append(fn)
+
+
+def _linked_by_app(request):
+    for fn in _account_linkers:
+        user = fn(request)
+        if user is not None:
+            return user
+    return None
 
 
 def providers() -> dict:
@@ -343,7 +364,10 @@ class OIDCBackend(OIDCAuthenticationBackend):
             .filter(issuer=issuer, subject=subject)
             .first()
         )
-        user = identity.user if identity is not None else self._match_by_email(claims)
+        if identity is not None:
+            user = identity.user
+        else:
+            user = _linked_by_app(self.request) or self._match_by_email(claims)
         if not user.is_active:
             raise Refused(
                 _("This account has been deactivated. Ask the secretariat."), "deactivated user"
@@ -426,6 +450,12 @@ def tell_secretariat_of_new_reader(user, prov) -> None:
         "email": user.email,
         "provider": prov["name"],
     }
+    try:  # the people pages, where the secretariat gives roles (named, not imported)
+        page = settings.PORTAL_URL + reverse("people:person", args=[user.pk])
+    except NoReverseMatch:
+        page = None
+    if page:
+        body += "\n\n" + _("Give them a role here: %(url)s") % {"url": page}
     send_mail(subject, body, None, recipients, fail_silently=True)
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "actionplan",
     "meetings",
     "guidelines",
+    "people",
     # Django's own widget templates, for the one form renderer below.
     "django.forms",
 ]
@@ -229,6 +230,8 @@ TWO_FACTOR_EXEMPT_PATHS = [
 RECOVERY_CODE_COUNT = 10
 # How long a one-time link for a first enrolment lasts (helsefellesskap/enrolment.py).
 ENROLMENT_LINK_MAX_AGE = env_int("ENROLMENT_LINK_MAX_AGE", 72 * 60 * 60)
+# Seconds an invitation to the portal (people/services.py) may be used, once (default 7 days).
+INVITATION_MAX_AGE = env_int("INVITATION_MAX_AGE", 7 * 24 * 60 * 60)
 
 
 # --- Sign-in with OpenID Connect (helsefellesskap/oidc.py, docs/oidc.md). None configured: only

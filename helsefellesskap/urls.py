@@ -18,6 +18,8 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     # Shared guidelines.
     path("guidelines/", include("guidelines.urls")),
+    # People and their roles (the secretariat), and everyone's own profile.
+    path("people/", include("people.urls")),
     # The open-data API (read-only JSON, its OpenAPI schema and documentation page).
     path("api/v1/", api.urls),
     # Accounts and language.

@@ -113,6 +113,20 @@ def submit_main_form(page):
         page.locator("main form [type=submit]").first.click()
 
 
+def _invitation(data) -> str:
+    """The link of an invitation the secretariat sent (made on first use)."""
+    from people.services import invitation_token, person_invite
+
+    invitation = person_invite(
+        email="kari.nordmann@kommune.example",
+        first_name="Kari",
+        last_name="Nordmann",
+        language="nn",
+        by=data.users["sara"],
+    )
+    return reverse("people:invitation", args=[invitation_token(invitation)])
+
+
 PAGE_TYPES = [
     PageType("overview", lambda data: reverse("actionplan:overview")),
     PageType("home", lambda data: "/", screenshot=False),
@@ -274,5 +288,48 @@ PAGE_TYPES = [
         lambda data: reverse("site_search") + "?q=rehabiliteringg",
         visitors=("anonymous",),
         needs="site_search",
+    ),
+    # People and roles (the secretariat), a committee's members (its people), Min profil, and
+    # the link in an invitation e-mail.
+    PageType(
+        "people", lambda data: reverse("people:list"), visitors=("sara",), needs="people:list"
+    ),
+    PageType(
+        "person",
+        lambda data: reverse("people:person", args=[data.users["alice"].pk]),
+        visitors=("sara",),
+        needs="people:list",
+    ),
+    PageType(
+        "invite", lambda data: reverse("people:invite"), visitors=("sara",), needs="people:list"
+    ),
+    PageType(
+        "invite-with-errors",
+        lambda data: reverse("people:invite"),
+        visitors=("sara",),
+        needs="people:list",
+        prepare=submit_main_form,
+        screenshot=False,
+    ),
+    PageType(
+        "committee-members",
+        lambda data: reverse("people:committee_members", args=[data.committee.slug]),
+        visitors=("alice",),
+        needs="people:list",
+    ),
+    PageType(
+        "profile",
+        lambda data: reverse("people:profile"),
+        visitors=("alice", "charlie"),
+        needs="people:list",
+    ),
+    PageType("invitation", _invitation, visitors=("anonymous",), needs="people:list"),
+    PageType(
+        "invitation-refused",
+        lambda data: reverse("people:invitation", args=["MQ:forged:x"]),
+        visitors=("anonymous",),
+        status=400,
+        needs="people:list",
+        screenshot=False,
     ),
 ]

@@ -106,7 +106,7 @@ def test_menu_shows_editing_sections_only_to_those_who_may(settings, db):
     secretariat = [item["key"] for item in main_menu("/", may_edit=True, is_secretariat=True)]
     assert public == ["plan", "committees", "meetings", "action_points", "guidelines"]
     assert editors == [*public, "dashboard", "reports"]
-    assert secretariat == [*public, "dashboard", "revision", "reports"]
+    assert secretariat == [*public, "dashboard", "revision", "reports", "people"]
 
 
 def test_menu_leaves_out_sections_whose_pages_do_not_exist_yet(db):

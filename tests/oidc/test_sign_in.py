@@ -116,6 +116,7 @@ def test_unknown_person_gets_a_reading_account_and_the_secretariat_is_told(
     assert not person.is_staff and not person.is_superuser
     assert [m.to for m in mailoutbox] == [["sekretariat@example.no"]]
     assert "ny.person@kommune.example" in mailoutbox[0].body
+    assert f"http://127.0.0.1:8000/people/{person.pk}/" in mailoutbox[0].body
 
 
 def test_logout_at_the_provider(client, use_provider):

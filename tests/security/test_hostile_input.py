@@ -360,6 +360,8 @@ def _one_line_fields(form_class):
 WITHOUT_MIXIN = {
     # The code is joined without any whitespace (clean_token) and compared, never stored.
     "helsefellesskap.forms.TokenForm",
+    # Passwords are hashed, never shown or sent on; changing them would lock the person out.
+    "people.forms.AcceptInvitationForm",
 }
 
 
@@ -393,6 +395,8 @@ ONE_LINE_POSTS = [
     ("guidelines:publish", "title"),
     ("guidelines:attachments", "title"),
     ("actionplan:status_update", "reason"),
+    ("people:invite", "first_name"),
+    ("people:profile", "last_name"),
     # The agenda is a formset on the meeting's page: a new row's one-line fields.
     ("meetings:meeting_edit", "agenda-0-title"),
     ("meetings:meeting_edit", "agenda-0-presenter_text"),

@@ -42,6 +42,7 @@ from django.utils import timezone
 from helsefellesskap import follows
 from helsefellesskap.models import Subscriber
 from tests.actionplan.endpoints import ENDPOINTS
+from tests.factories import make_user
 from tests.security.world import PDF, clients, fingerprint, objects_of, refresh
 from tests.test_fuzz_every_url import _content_tables, portal_routes
 
@@ -216,6 +217,31 @@ class Row:
 
     def expected(self, method):
         return dict(zip(PERSONAS, getattr(self, method.lower()).split(), strict=True))
+
+
+def _person_body(o, world):
+    return {"first_name": "Ny", "last_name": "Namn", "email": "ny@example.org", "language": "nb"}
+
+
+def _person_url(name, user=lambda world: world.charlie, body=None):
+    """A people page about one account (Charlie unless `user` makes another), with a body."""
+
+    def build(world, side):
+        return reverse(name, args=[user(world).pk]), body(world, side) if body else None
+
+    return build
+
+
+def _not_signed_up(world):
+    """Someone invited who has not set up their sign-in yet."""
+    user = make_user(email="invitert@example.org")
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _role_body(world, side):
+    return {"role": "editor", "committee": objects_of(world, side).committee.pk}
 
 
 # Shorthands for the commonest rows.
@@ -464,6 +490,52 @@ MATRIX = {
         EVERYONE,
         EVERYONE,
         writes=False,
+    ),
+    # --- People and roles: the secretariat's; each persona's own profile; an invitation's link
+    # (a forged one here: refused for everyone, nothing changed).
+    "people:profile": Row(with_body(at("people:profile"), _person_body), LOGGED_IN, LOGGED_IN),
+    "people:list": Row(at("people:list"), SECRETARIAT, POST_ONLY),
+    "people:invite": Row(with_body(at("people:invite"), _person_body), SECRETARIAT, SECRETARIAT),
+    "people:person": Row(_person_url("people:person"), SECRETARIAT, POST_ONLY),
+    "people:role_add": Row(_person_url("people:role_add", body=_role_body), POST_ONLY, SECRETARIAT),
+    "people:role_remove": Row(
+        _person_url(
+            "people:role_remove",
+            user=lambda w: w.alice,
+            body=lambda w, s: {"role": "editor", "committee": w.committee_a.pk},
+        ),
+        POST_ONLY,
+        SECRETARIAT,
+    ),
+    "people:invite_again": Row(
+        _person_url("people:invite_again", user=_not_signed_up, body=lambda w, s: {"x": 1}),
+        POST_ONLY,
+        SECRETARIAT,
+    ),
+    "people:deactivate": Row(
+        _person_url("people:deactivate", body=lambda w, s: {"x": 1}), POST_ONLY, SECRETARIAT
+    ),
+    "people:reactivate": Row(
+        _person_url(
+            "people:reactivate",
+            user=lambda w: make_user(is_active=False),
+            body=lambda w, s: {"x": 1},
+        ),
+        POST_ONLY,
+        SECRETARIAT,
+    ),
+    "people:committee_members": Row(
+        at("people:committee_members", "committee.slug"), EDITORS, POST_ONLY
+    ),
+    "people:invitation_oidc": Row(
+        lambda w, s: (reverse("people:invitation_oidc", args=["MQ:forged:x", "entra"]), None),
+        ALL_405,
+        "400 400 400 400 400",
+    ),
+    "people:invitation": Row(
+        lambda w, s: (reverse("people:invitation", args=["MQ:forged:x"]), None),
+        "400 400 400 400 400",
+        "400 400 400 400 400",
     ),
     # --- The open-data API: read-only, the same public view for everybody (no POST).
     # ninja's own root (nothing there), schema and documentation page answer any method.

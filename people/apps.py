@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    """People and their roles, managed by the secretariat; every person's own profile."""
+
+    name = "people"
+    verbose_name = _("People")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from helsefellesskap import oidc
+        from people import services
+
+        # A sign-in at a provider that started from an invitation's link signs in that person.
+        oidc.register_account_linker(services.invitation_for_provider_sign_in)
+
+        # The first sign-in of an invited person (by password or at a provider) uses up the
+        # invitation, so its link cannot sign up anybody later.
+        user_logged_in.connect(services.invitation_used_by_sign_in, dispatch_uid="people-invite")
