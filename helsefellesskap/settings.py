@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "actionplan",
     "meetings",
     "guidelines",
-    "people",
+    "actionplan.people",
     # Django's own widget templates, for the one form renderer below.
     "django.forms",
 ]

@@ -19,7 +19,7 @@ urlpatterns = [
     # Shared guidelines.
     path("guidelines/", include("guidelines.urls")),
     # People and their roles (the secretariat), and everyone's own profile.
-    path("people/", include("people.urls")),
+    path("people/", include("actionplan.people.urls")),
     # The open-data API (read-only JSON, its OpenAPI schema and documentation page).
     path("api/v1/", api.urls),
     # Accounts and language.

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("helsefellesskap", "actionplan", "meetings", "guidelines", "people")
+PACKAGES = ("helsefellesskap", "actionplan", "meetings", "guidelines")
 LINT = "from importlinter.cli import lint_imports_command; lint_imports_command()"
 
 

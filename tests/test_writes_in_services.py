@@ -122,6 +122,9 @@ SIGNAL_FREE_WRITES_THAT_NEED_NO_BUMP = {
     ("actionplan/services/versions.py", "claim_version"),
     # The search column: search pages are not cached.
     ("guidelines/models.py", "refresh_search_vectors"),
+    # Invitations, which no cached page shows (the people pages are the secretariat's).
+    ("actionplan/people/services.py", "_invite"),
+    ("actionplan/people/services.py", "account_deactivate"),
     # The content version itself.
     ("actionplan/caching.py", "bump_content_version"),
     # Called from the guideline's own post_save, which bumps.

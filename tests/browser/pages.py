@@ -115,7 +115,7 @@ def submit_main_form(page):
 
 def _invitation(data) -> str:
     """The link of an invitation the secretariat sent (made on first use)."""
-    from people.services import invitation_token, person_invite
+    from actionplan.people.services import invitation_token, person_invite
 
     invitation = person_invite(
         email="kari.nordmann@kommune.example",

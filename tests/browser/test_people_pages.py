@@ -62,7 +62,7 @@ def test_the_secretariat_invites_a_person_and_gives_a_role(visit, assert_accessi
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_an_invited_person_sets_a_password_and_edits_min_profil(visit, assert_accessible, width):
-    from people.services import person_invite
+    from actionplan.people.services import person_invite
 
     committee = make_committee("Utval for helseberedskap", short_name="Beredskap")
     sara = make_user("sara", secretariat=True)

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from actionplan.people.models import Invitation, PersonEvent
+from actionplan.people.services import invitation_token, person_invite
 from helsefellesskap.models import OIDCIdentity
-from people.models import Invitation, PersonEvent
-from people.services import invitation_token, person_invite
 from tests.oidc.conftest import portal_path, through_provider
 from tests.oidc.test_sign_in import signed_in_user_id, start
 

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from actionplan.models import Committee
-from people.models import PersonEvent
-from people.services import PeopleRefused, person_invite, role_add
+from actionplan.people.models import PersonEvent
+from actionplan.people.services import PeopleRefused, person_invite, role_add
 from tests.factories import make_committee, make_user
 
 THREADS = 5

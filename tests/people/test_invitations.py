@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 
-from people.models import Invitation, PersonEvent
-from people.services import invitation_token
+from actionplan.people.models import Invitation, PersonEvent
+from actionplan.people.services import invitation_token
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

@@ -4,8 +4,8 @@ own people (read only), deactivating, and Min profil."""
 import pytest
 from django.contrib.auth import get_user_model
 
+from actionplan.people.models import PersonEvent
 from helsefellesskap.models import OIDCIdentity
-from people.models import PersonEvent
 from tests.factories import make_person, make_user
 
 pytestmark = pytest.mark.django_db

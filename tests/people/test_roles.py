@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth.models import Group
 
 from actionplan.models import Committee, Person
+from actionplan.people.models import PersonEvent
 from actionplan.rights import can_edit_committee_id
 from helsefellesskap.auth_backend import PortalModelBackend
 from helsefellesskap.secretariat import SECRETARIAT_GROUP
-from people.models import PersonEvent
 from tests.factories import make_goal, make_person, make_plan, make_user
 
 pytestmark = pytest.mark.django_db

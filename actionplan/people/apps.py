@@ -5,14 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class PeopleConfig(AppConfig):
     """People and their roles, managed by the secretariat; every person's own profile."""
 
-    name = "people"
+    name = "actionplan.people"
+    # Its own app (label "people": its tables and migrations), inside the action plan because
+    # the roles it manages are the committees'.
+    label = "people"
     verbose_name = _("People")
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from actionplan.people import services
         from helsefellesskap import oidc
-        from people import services
 
         # A sign-in at a provider that started from an invitation's link signs in that person.
         oidc.register_account_linker(services.invitation_for_provider_sign_in)
