@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from helsefellesskap.auth_backend import CommaList
@@ -140,6 +141,14 @@ def attach_followed(user) -> None:
 
 
 @transaction.atomic
+def digest_section(request) -> dict:
+    """The context of Min profil's section on e-mail digests (follows/_profile_section.html)."""
+    subscriber = Subscriber.objects.filter(user=request.user).first()
+    count = subscriber.follows.filter(stopped_at__isnull=True).count() if subscriber else 0
+    frequency = subscriber.get_frequency_display() if subscriber else ""
+    return {"count": count, "frequency": str(frequency).lower(), "url": reverse("follows:mine")}
+
+
 def follow_start(*, subscriber: Subscriber, kind: str, object_id: int) -> Follow:
     """Follow a thing (again): the one row per thing is made or its stop cleared."""
     follow, created = Follow.objects.select_for_update().get_or_create(

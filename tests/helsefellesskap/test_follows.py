@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail, signing
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -403,3 +404,15 @@ def test_a_visitors_address_is_deleted_a_month_after_the_digests_stopped(committ
     Subscriber.objects.create(email="recent@example.no", confirmed_at=NOW, unsubscribed_at=NOW)
     prune_personal_records(now=NOW)
     assert list(Subscriber.objects.values_list("email", flat=True)) == ["recent@example.no"]
+
+
+def test_min_profil_says_what_one_follows_and_links_to_the_choices(alice, committee_a):
+    client = Client()
+    client.force_login(alice)
+    page = client.get(reverse("people:profile")).content.decode()
+    assert "You follow nothing yet" in page
+
+    follow(alice, committee_a, frequency="weekly")
+    page = client.get(reverse("people:profile")).content.decode()
+    assert "You follow 1 thing, in a weekly digest." in page
+    assert f'href="{reverse("follows:mine")}"' in page
