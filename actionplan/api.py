@@ -28,8 +28,9 @@ from helsefellesskap.api import (
     path_slug,
     query_slug,
 )
+from helsefellesskap.content_versions import content_state
 
-from .caching import PLAN_CONTENT, content_state
+from .caching import PLAN_CONTENT
 from .filters import MeasureFilter
 from .models import Committee, Goal, Measure, Plan, PriorityGroup, SubGoal, status_label
 

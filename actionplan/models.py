@@ -886,22 +886,3 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.revision_year} {self.committee_id} {self.user_id} {self.kind}"
-
-
-class ContentVersion(models.Model):
-    """A token that changes whenever content shown on cached pages changes (see caching.py).
-
-    Kept in the database, not the cache, so every server process sees a change at once
-    whatever the cache backend is."""
-
-    name = models.CharField(max_length=50, unique=True)
-    token = models.CharField(max_length=32)
-    # When the token last changed: the open-data API's Last-Modified.
-    changed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("content version")
-        verbose_name_plural = _("content versions")
-
-    def __str__(self):
-        return f"{self.name}: {self.token}"

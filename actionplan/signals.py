@@ -5,7 +5,7 @@ from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from actionplan.caching import PLAN_CONTENT, bump_on_save_and_delete, bump_plan_content_version
+from actionplan.caching import PLAN_CONTENT, bump_plan_content_version
 from actionplan.models import (
     Committee,
     Goal,
@@ -17,6 +17,7 @@ from actionplan.models import (
     RevisionYear,
     SubGoal,
 )
+from helsefellesskap.content_versions import bump_on_save_and_delete
 
 # Everything the cached overview and plan table show (see caching.py).
 PLAN_CONTENT_MODELS = [

@@ -12,7 +12,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from actionplan.api import CommitteeRef, committee_ref
-from actionplan.caching import GUIDELINES_CONTENT, PLAN_CONTENT, content_state
+from actionplan.caching import PLAN_CONTENT
 from helsefellesskap.api import (
     COMMON_RESPONSES,
     MAX_ID,
@@ -26,7 +26,9 @@ from helsefellesskap.api import (
     path_id,
     path_slug,
 )
+from helsefellesskap.content_versions import content_state
 
+from .caching import GUIDELINES_CONTENT
 from .filters import GuidelineFilter
 from .models import Guideline, GuidelineVersion
 

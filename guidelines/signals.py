@@ -3,8 +3,9 @@
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from actionplan.caching import GUIDELINES_CONTENT, bump_content_version, bump_on_save_and_delete
+from helsefellesskap.content_versions import bump_content_version, bump_on_save_and_delete
 
+from .caching import GUIDELINES_CONTENT
 from .models import Guideline, GuidelineVersion
 
 # What the open-data API and feeds show of guidelines (their ETags, see actionplan/caching.py).

@@ -151,12 +151,13 @@ def digest_section(request) -> dict:
 
 def follow_start(*, subscriber: Subscriber, kind: str, object_id: int) -> Follow:
     """Follow a thing (again): the one row per thing is made or its stop cleared."""
-    follow, created = Follow.objects.select_for_update().get_or_create(
-        subscriber=subscriber, kind=kind, object_id=object_id
-    )
-    if not created and follow.stopped_at is not None:
-        follow.stopped_at = None
-        follow.save(update_fields=["stopped_at"])
+    with transaction.atomic():
+        follow, created = Follow.objects.select_for_update().get_or_create(
+            subscriber=subscriber, kind=kind, object_id=object_id
+        )
+        if not created and follow.stopped_at is not None:
+            follow.stopped_at = None
+            follow.save(update_fields=["stopped_at"])
     return follow
 
 

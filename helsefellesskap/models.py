@@ -4,6 +4,7 @@ words the site search treats as the same, and who follows what (digests)."""
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -162,3 +163,25 @@ class SentDigest(models.Model):
 
     def __str__(self):
         return f"{self.subscriber_id}: {self.window_start:%Y-%m-%d}–{self.window_end:%Y-%m-%d}"
+
+
+class ContentVersion(models.Model):
+    """A token that changes whenever content shown on cached pages changes
+    (helsefellesskap/content_versions.py).
+
+    Kept in the database, not the cache, so every server process sees a change at once
+    whatever the cache backend is."""
+
+    name = models.CharField(max_length=50, unique=True)
+    token = models.CharField(max_length=32)
+    # When the token last changed: the open-data API's Last-Modified.
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # Created by actionplan's migrations, before it moved to the core.
+        db_table = "actionplan_contentversion"
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+
+    def __str__(self):
+        return f"{self.name}: {self.token}"

@@ -15,7 +15,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from actionplan.api import CommitteeRef, committee_ref
-from actionplan.caching import MEETINGS_CONTENT, PLAN_CONTENT, content_state
+from actionplan.caching import PLAN_CONTENT
 from helsefellesskap.api import (
     COMMON_RESPONSES,
     MAX_ID,
@@ -27,7 +27,9 @@ from helsefellesskap.api import (
     path_id,
     query_slug,
 )
+from helsefellesskap.content_versions import content_state
 
+from .caching import MEETINGS_CONTENT
 from .models import ActionPoint, Meeting, MeetingSeries
 
 router = Router(tags=["Meetings"])

@@ -4,8 +4,10 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from actionplan.caching import MEETINGS_CONTENT, PLAN_CONTENT, cached_value
+from actionplan.caching import PLAN_CONTENT
+from helsefellesskap.content_versions import cached_value
 
+from .caching import MEETINGS_CONTENT
 from .models import Meeting, MeetingSeries, Occurrence
 
 

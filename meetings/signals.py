@@ -1,7 +1,8 @@
 """Signal receivers of the meetings app."""
 
-from actionplan.caching import MEETINGS_CONTENT, bump_on_save_and_delete
+from helsefellesskap.content_versions import bump_on_save_and_delete
 
+from .caching import MEETINGS_CONTENT
 from .models import ActionPoint, Meeting, MeetingSeries, SeriesException
 
 # Everything of this app that cached pages show (the action point list and the series' dates

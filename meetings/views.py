@@ -19,12 +19,14 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from actionplan.caching import MEETINGS_CONTENT, PLAN_CONTENT, cached_fragment
+from actionplan.caching import PLAN_CONTENT
 from actionplan.models import Committee
+from helsefellesskap.content_versions import cached_fragment
 from helsefellesskap.render_views import job_download, job_page, redirect_to_job
 from helsefellesskap.uploads import STORAGE_UNAVAILABLE, log_storage_failure, storage_errors
 
 from . import ical, services
+from .caching import MEETINGS_CONTENT
 from .filters import ActionPointFilter
 from .forms import (
     ActionPointForm,

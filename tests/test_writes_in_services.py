@@ -41,11 +41,6 @@ NOT_DOMAIN_WRITES = {
     # sending idempotent); no plan content.
     ("actionplan/reminders.py", "SentReminder.objects.create"),
     ("guidelines/reminders.py", "ReviewReminder.objects.create"),
-    # The content-version counters behind the page cache.
-    ("actionplan/caching.py", "ContentVersion.objects.update_or_create"),
-    ("actionplan/caching.py", "ContentVersion.objects.filter(...).update"),
-    ("actionplan/caching.py", "ContentVersion.objects.get_or_create"),
-    ("actionplan/caching.py", "known.update"),
 }
 
 # Tools run by operators and developers from the shell, never by a user's request: the loader
@@ -108,7 +103,7 @@ def test_no_write_outside_services_models_and_migrations():
 
 def test_the_exceptions_still_exist_and_write_no_domain_model():
     """An exception that no longer matches a line is stale; none may name a domain model."""
-    domain = _domain_model_names() - {"SentReminder", "ReviewReminder", "ContentVersion"}
+    domain = _domain_model_names() - {"SentReminder", "ReviewReminder"}
     found = {(relative, call) for relative, path in _app_modules() for _, call in _writes_in(path)}
     assert found >= NOT_DOMAIN_WRITES
     for _, call in NOT_DOMAIN_WRITES:
@@ -125,8 +120,6 @@ SIGNAL_FREE_WRITES_THAT_NEED_NO_BUMP = {
     # Invitations, which no cached page shows (the people pages are the secretariat's).
     ("actionplan/people/services.py", "_invite"),
     ("actionplan/people/services.py", "account_deactivate"),
-    # The content version itself.
-    ("actionplan/caching.py", "bump_content_version"),
     # Called from the guideline's own post_save, which bumps.
     ("guidelines/models.py", "store_rendered_body"),
 }

@@ -4,9 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from helsefellesskap.content_versions import bump_content_version
 from helsefellesskap.secretariat import require_secretariat
 
-from ..caching import PLAN_CONTENT, bump_content_version
+from ..caching import PLAN_CONTENT
 from ..models import Goal, Measure, Plan, SubGoal
 
 

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from helsefellesskap.content_versions import cached_fragment, cached_value
 from helsefellesskap.exports import csv_response, set_download_name
 from helsefellesskap.page_cache import anonymous_page_cache
 
-from ..caching import cached_fragment, cached_value, plan_page_state
+from ..caching import PLAN_CONTENT, plan_page_state
 from ..charts import status_bar_svg, status_years_svg
 from ..contributions import COMMITTEE_PAGE, MEASURE_PAGE, gather
 from ..docx_export import DOCX_CONTENT_TYPE, plan_docx_bytes, plan_docx_filename
@@ -55,6 +56,7 @@ def overview(request):
         plan.pk,
         year,
         query,
+        contents=(PLAN_CONTENT,),
         render=lambda: render_to_string(
             "actionplan/_overview_status.html",
             {**_overview_status(plan, year), "plan_query": query},
@@ -120,6 +122,7 @@ def committee_detail(request, slug):
         committee.pk,
         edit_variant,
         compute=lambda: _committee_parts(request, plan, committee),
+        contents=(PLAN_CONTENT,),
         request=request,
     )
     context = {
@@ -247,6 +250,7 @@ class PlanTableView(SingleTableMixin, FilterView):
                 self.plan.pk,
                 vary_on,
                 render=self.render_results,
+                contents=(PLAN_CONTENT,),
                 request=self.request,
             ),
             breadcrumbs=_crumbs((gettext_lazy("Plan table"), None)),

@@ -13,10 +13,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from helsefellesskap.content_versions import cached_value
 from helsefellesskap.secretariat import is_secretariat, require_secretariat
 
 from .. import services
-from ..caching import cached_value
+from ..caching import PLAN_CONTENT
 from ..coverage import coverage
 from ..forms import (
     AppointEditorForm,
@@ -68,7 +69,11 @@ def revision_board(request, form=None, status=200):
     # The progress and coverage tables grow with the committees (240 at scale 20) and
     # change only with the plan's content: cached on its version (issue 9).
     parts = cached_value(
-        "revision-board", plan.pk, year, compute=lambda: _board_tables(request, plan, year)
+        "revision-board",
+        plan.pk,
+        year,
+        compute=lambda: _board_tables(request, plan, year),
+        contents=(PLAN_CONTENT,),
     )
     context["progress_html"] = mark_safe(parts["progress"])  # noqa: S308 - our own HTML
     context["coverage_html"] = mark_safe(parts["coverage"])  # noqa: S308 - our own HTML

@@ -8,12 +8,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
-from actionplan.caching import (
-    bump_plan_content_version,
-    cached_fragment,
-    plan_content_version,
-)
+from actionplan.caching import PLAN_CONTENT, bump_plan_content_version, plan_content_version
 from actionplan.models import MeasureStatus
+from helsefellesskap.content_versions import cached_fragment
 from tests.factories import (
     make_committee,
     make_editor_world,
@@ -137,9 +134,9 @@ def test_languages_do_not_share_a_fragment(measure):
         return translation.get_language()
 
     with translation.override("en"):
-        english = cached_fragment("test", 1, render=render)
+        english = cached_fragment("test", 1, render=render, contents=(PLAN_CONTENT,))
     with translation.override("nn"):
-        nynorsk = cached_fragment("test", 1, render=render)
+        nynorsk = cached_fragment("test", 1, render=render, contents=(PLAN_CONTENT,))
     assert (english, nynorsk) == ("en", "nn")
 
 

@@ -38,7 +38,7 @@ def _urls(measures):
 
 
 def _assert_bounds(client, urls, bounds, django_assert_max_num_queries):
-    from actionplan.caching import bump_all_content_versions
+    from helsefellesskap.content_versions import bump_all_content_versions
 
     for page, (cold, warm) in bounds.items():
         assert max(cold, warm) <= LIMIT, page

@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from actionplan.caching import PLAN_CONTENT, bump_content_version
+from actionplan.caching import PLAN_CONTENT
+from helsefellesskap.content_versions import bump_content_version
 from tests.factories import (
     make_action_point,
     make_guideline,

@@ -20,8 +20,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from actionplan.bench import harness as benchmark
-from actionplan.caching import bump_all_content_versions, bump_plan_content_version
+from actionplan.caching import bump_plan_content_version
 from actionplan.models import NOT_REPORTED, Committee, Measure, MeasureStatus, Plan
+from helsefellesskap.content_versions import bump_all_content_versions
 
 DOCS = Path(settings.BASE_DIR) / "docs"
 START, END = "<!-- bench_pages:start -->", "<!-- bench_pages:end -->"
