@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from actionplan.models import Committee, Goal, Measure, Person, Plan, PriorityGroup, SubGoal
-from actionplan.report import build_report, heat_map, render_report_pdf
+from actionplan.report import build_report, render_report_pdf
 from tests.factories import make_status
 
 YEAR = 2025
@@ -190,7 +190,7 @@ class _Cells(HTMLParser):
 
 
 def test_coverage_is_a_heat_map_with_the_number_in_every_cell(report_pdf):
-    from actionplan.report import body_html
+    from actionplan.report import body_html, heat_map
 
     plan = report_pdf["plan"]
     with translation.override("nn"):
