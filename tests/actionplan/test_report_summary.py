@@ -13,11 +13,17 @@ import polib
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
 from django.utils import translation
 
 from actionplan.models import Committee, Goal, Measure, Person, Plan, PriorityGroup, SubGoal
-from actionplan.report import build_report, render_report_pdf
+from actionplan.report import body_html, build_report, heat_map, render_report_pdf
 from tests.factories import make_status
+
+# The mark makes pytest-django create the test database (it creates only those that a collected
+# test asks for): without it the module fixture would write into the DATABASE_URL database.
+pytestmark = pytest.mark.django_db
 
 YEAR = 2025
 
@@ -25,7 +31,8 @@ YEAR = 2025
 @pytest.fixture(scope="module")
 def report_pdf(django_db_setup, django_db_blocker, tmp_path_factory):
     """The whole nn report of the real plan, with some statuses so every shade is used."""
-    with django_db_blocker.unblock():
+    # In a transaction rolled back at the end: the next modules find the database empty.
+    with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_real_plan", verbosity=0)
         plan = Plan.objects.get()
         tagged = Measure.objects.in_plan(plan).filter(priority_groups__isnull=False)
@@ -35,8 +42,12 @@ def report_pdf(django_db_setup, django_db_blocker, tmp_path_factory):
         groups = list(PriorityGroup.objects.all())
         for measure, group in zip(Measure.objects.in_plan(plan)[10:14], groups, strict=False):
             measure.priority_groups.add(group)
-        settings.PDF_PART_CACHE_DIR = str(tmp_path_factory.mktemp("parts"))
-        content = render_report_pdf(plan=plan, year=YEAR).content
+        assert connection.settings_dict["NAME"].startswith("test_")
+        with override_settings(PDF_PART_CACHE_DIR=str(tmp_path_factory.mktemp("parts"))):
+            content = render_report_pdf(plan=plan, year=YEAR).content
+        with translation.override("nn"):
+            report = build_report(plan=plan, year=YEAR)
+            summary_html = next(iter(body_html(report)))
         data_text = " ".join(
             [plan.title, plan.motto or ""]
             + [c.name for c in Committee.objects.all()]
@@ -46,9 +57,14 @@ def report_pdf(django_db_setup, django_db_blocker, tmp_path_factory):
             + [g.name for g in groups]
             + [" ".join([m.text, m.responsible, m.measurement]) for m in Measure.objects.all()]
         )
-        yield {"pdf": content, "data_text": data_text, "plan": plan}
-        # The module's data goes with it (the database is not rolled back between modules).
-        call_command("flush", interactive=False, verbosity=0)
+        yield {
+            "pdf": content,
+            "data_text": data_text,
+            "summary_html": summary_html,
+            "heat_map": heat_map(report.coverage),
+            "groups": len(groups),
+        }
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")
@@ -190,26 +206,20 @@ class _Cells(HTMLParser):
 
 
 def test_coverage_is_a_heat_map_with_the_number_in_every_cell(report_pdf):
-    from actionplan.report import body_html, heat_map
-
-    plan = report_pdf["plan"]
-    with translation.override("nn"):
-        report = build_report(plan=plan, year=YEAR)
-    summary_html = next(iter(body_html(report)))
     parser = _Cells()
-    parser.feed(summary_html)
+    parser.feed(report_pdf["summary_html"])
     assert "Varmekart" in parser.caption
     heads = [c for c in parser.cells if c[0] == "th"]
     data = [c for c in parser.cells if c[0] == "td"]
-    groups = PriorityGroup.objects.count()
-    committees = len(report.coverage.committees)
-    assert [c[1].get("scope") for c in heads].count("col") == groups + 1
-    assert [c[1].get("scope") for c in heads].count("row") == committees + 1  # and the total
-    assert len(data) == (committees + 1) * groups
+    groups, rows = report_pdf["groups"], report_pdf["heat_map"]
+    scopes = [c[1].get("scope") for c in heads]
+    assert scopes.count("col") == groups + 1
+    assert scopes.count("row") == len(rows) + 1  # and the total
+    assert len(data) == (len(rows) + 1) * groups
     for _tag, _attrs, text in data:
         assert re.match(r"\s*\d+", text), text  # a number, never a dash or colour alone
     # The shade follows the count: none is white, the largest the darkest.
-    cells = [cell for row in heat_map(report.coverage) for cell in row.cells]
+    cells = [cell for row in rows for cell in row.cells]
     assert {c.level for c in cells if c.count == 0} == {0}
     largest = max(c.count for c in cells)
     assert {c.level for c in cells if c.count == largest} == {4}
