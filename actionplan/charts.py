@@ -126,11 +126,13 @@ def status_bar_svg(
     total = counts.total
     body, x = [], 0.0
     if total == 0:
+        # Outside the f-string: makemessages cannot see a call inside one.
+        empty = escape(_("No measures"))
         body.append(
             f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff" '
             f'stroke="#5b6670" stroke-dasharray="4 3"/>'
             f'<text x="{width / 2:.2f}" y="{height / 2 + 4:.2f}" text-anchor="middle" '
-            f'font-size="12" fill="{_LABEL_TEXT}">{escape(_("No measures"))}</text>'
+            f'font-size="12" fill="{_LABEL_TEXT}">{empty}</text>'
         )
     for code, _label, count in counts.items() if total else ():
         if not count:

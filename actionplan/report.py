@@ -63,7 +63,43 @@ class CountsRow:
 
     @property
     def chart(self) -> str:
-        return status_bar_svg(self.counts, title=self.label)
+        # Drawn as wide as the summary's chart column is high-to-wide, so the numbers on the
+        # bars print at about 7 pt instead of being scaled down from a web-sized bar.
+        return status_bar_svg(self.counts, title=self.label, width=130)
+
+
+# The heat map's shades: 0 (none) and four steps up to the largest count on the map.
+HEAT_LEVELS = 4
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """One cell of the heat map: its measures, how many of them are carried out or under way,
+    and its shade (0-HEAT_LEVELS, by the count; the count is always printed too)."""
+
+    count: int
+    active: int
+    level: int
+
+
+@dataclass
+class HeatRow:
+    label: str
+    cells: list
+
+
+def heat_map(coverage) -> list[HeatRow]:
+    """Committee x priority group: the number of active measures aimed at each group."""
+    rows = [
+        (row.committee.short_name or row.committee.name, row.cells) for row in coverage.committees
+    ]
+    largest = max((counts.total for _label, cells in rows for counts in cells), default=0)
+
+    def cell(counts: StatusCounts) -> HeatCell:
+        level = -(-HEAT_LEVELS * counts.total // largest) if counts.total else 0  # ceiling
+        return HeatCell(counts.total, counts.done + counts.in_progress, level)
+
+    return [HeatRow(label, [cell(counts) for counts in cells]) for label, cells in rows]
 
 
 @dataclass(frozen=True)
@@ -76,9 +112,10 @@ class ReportCell:
 
     @classmethod
     def of(cls, status) -> "ReportCell":
+        # A year without a status says so in words, as the web pages do.
         if status is None:
-            return cls("not_reported", "", "")
-        return cls(status.status or "not_reported", status.get_status_display(), status.note)
+            return cls("not_reported", status_label(""), "")
+        return cls(status.status or "not_reported", status_label(status.status), status.note)
 
 
 @dataclass
@@ -122,6 +159,10 @@ class Report:
         return {chapter.contribution.key: chapter.content for chapter in self.chapters}
 
     @property
+    def heat_map(self) -> list[HeatRow]:
+        return heat_map(self.coverage) if self.coverage else []
+
+    @property
     def summaries(self) -> list[CountsRow]:
         return [section.summary for section in self.sections]
 
@@ -143,7 +184,11 @@ def build_report(*, plan, year, committee=None, chapters=REPORT_CHAPTERS.contrib
     by_committee = scope.status_counts_by("goal__committee", year)
     by_group = scope.status_counts_by("priority_groups", year)
     sections = {
-        c.pk: CommitteeSection(c, summary=CountsRow(c.name, by_committee.get(c.pk, StatusCounts())))
+        # The summary names each committee by its short name: the full names ("Fagleg
+        # samarbeidsutval for ...") made every row four lines high.
+        c.pk: CommitteeSection(
+            c, summary=CountsRow(c.short_name or c.name, by_committee.get(c.pk, StatusCounts()))
+        )
         for c in committees
     }
     changes = changes_since_last_revision(plan=plan, year=year, committee=committee)

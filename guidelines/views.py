@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,6 +50,14 @@ def _get_guideline_for_editor(request, slug) -> Guideline:
 # --- Reading --------------------------------------------------------------------------------
 
 
+def _crumbs(guideline=None, *trail):
+    """The trail below the front page: the library, the guideline, then this page's own."""
+    library = (_("Shared guidelines"), reverse("guidelines:library"))
+    if guideline is None:
+        return [library, *trail]
+    return [library, (guideline.title, guideline.get_absolute_url()), *trail]
+
+
 def library(request):
     """All guidelines: search, filters by committee, priority group and status, pages."""
     queryset = Guideline.objects.for_library()
@@ -69,6 +78,7 @@ def library(request):
             "query": query,
             "page_params": params.urlencode(),
             "can_create": can_create_guideline(request.user),
+            "breadcrumbs": [(_("Shared guidelines"), None)],
         },
     )
 
@@ -84,6 +94,7 @@ def detail(request, slug):
             "attachments": guideline.attachments.active(),
             "latest_version": guideline.versions.first(),
             "can_edit": can_edit_guideline(request.user, guideline),
+            "breadcrumbs": _crumbs(None, (guideline.title, None)),
         },
     )
 
@@ -134,6 +145,7 @@ def versions(request, slug):
             "guideline": guideline,
             "versions": history,
             "compare_form": _compare_form(history),
+            "breadcrumbs": _crumbs(guideline, (_("Version history"), None)),
         },
     )
 
@@ -152,6 +164,11 @@ def version(request, slug, number):
             "version": shown,
             "rendered": shown.rendered(),
             "is_current": shown.number == guideline.versions.first().number,
+            "breadcrumbs": _crumbs(
+                guideline,
+                (_("Version history"), reverse("guidelines:versions", args=[guideline.slug])),
+                (_("Version %(number)s") % {"number": shown.number}, None),
+            ),
         },
     )
 
@@ -187,6 +204,11 @@ def compare(request, slug):
             "title_changed": old.title != new.title,
             "summary_hunks": text_diff(old.summary, new.summary),
             "body_hunks": text_diff(old.body, new.body),
+            "breadcrumbs": _crumbs(
+                guideline,
+                (_("Version history"), reverse("guidelines:versions", args=[guideline.slug])),
+                (_("Compare"), None),
+            ),
         },
     )
 
@@ -212,7 +234,13 @@ def review_due(request):
         .order_by("title")
     )
     return render(
-        request, "guidelines/review_due.html", {"guidelines": due, "no_source": no_source}
+        request,
+        "guidelines/review_due.html",
+        {
+            "guidelines": due,
+            "no_source": no_source,
+            "breadcrumbs": _crumbs(None, (_("Due for review"), None)),
+        },
     )
 
 
@@ -231,7 +259,15 @@ def create(request):
         )
         messages.success(request, _("The guideline was created."))
         return redirect(guideline)
-    return render(request, "guidelines/form.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "guidelines/form.html",
+        {
+            "form": form,
+            "creating": True,
+            "breadcrumbs": _crumbs(None, (_("New guideline"), None)),
+        },
+    )
 
 
 @login_required
@@ -247,7 +283,15 @@ def edit(request, slug):
         )
         messages.success(request, _("The guideline's details were saved."))
         return redirect(guideline)
-    return render(request, "guidelines/form.html", {"form": form, "guideline": guideline})
+    return render(
+        request,
+        "guidelines/form.html",
+        {
+            "form": form,
+            "guideline": guideline,
+            "breadcrumbs": _crumbs(guideline, (_("Edit details"), None)),
+        },
+    )
 
 
 @login_required
@@ -261,7 +305,15 @@ def publish(request, slug):
             request, _("Version %(number)s was published.") % {"number": published.number}
         )
         return redirect(guideline)
-    return render(request, "guidelines/publish.html", {"form": form, "guideline": guideline})
+    return render(
+        request,
+        "guidelines/publish.html",
+        {
+            "form": form,
+            "guideline": guideline,
+            "breadcrumbs": _crumbs(guideline, (_("Publish a new version"), None)),
+        },
+    )
 
 
 @login_required
@@ -300,6 +352,7 @@ def _attachments_page(request, guideline, form, *, status):
             "guideline": guideline,
             "form": form,
             "attachments": guideline.attachments.active(),
+            "breadcrumbs": _crumbs(guideline, (_("Attachments"), None)),
             "max_size": settings.GUIDELINE_ATTACHMENT_MAX_BYTES,
         },
         status=status,

@@ -76,7 +76,7 @@ def sections() -> list[Section]:
         Section("guidelines", _("Guidelines"), guidelines, ("/guidelines/",)),
         Section("dashboard", _("My committees"), dashboard, ("/plan/mine/",), for_editors=True),
         Section("revision", _("Revision"), revision, ("/plan/revision/",), for_secretariat=True),
-        Section("reports", _("Reports"), reports, ("/plan/reports/",), for_editors=True),
+        Section("reports", _("Report archive"), reports, ("/plan/reports/",), for_editors=True),
         Section("people", _("People"), people, ("/people/",), for_secretariat=True),
     ]
 

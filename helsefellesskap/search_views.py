@@ -1,7 +1,6 @@
 """The site search page: hits grouped by kind, or the nearest words when nothing is found."""
 
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -24,6 +23,6 @@ def search(request):
             "groups": groups,
             "hit_count": sum(len(group.hits) for group in groups),
             "suggestions": suggestions,
-            "breadcrumbs": [(_("Home"), reverse("home")), (_("Search"), None)],
+            "breadcrumbs": [(_("Search"), None)],
         },
     )

@@ -60,10 +60,7 @@ def plan_next(request):
     context = {
         "plan": plan,
         "form": form,
-        "breadcrumbs": [
-            (gettext_lazy("Action plan"), reverse("actionplan:overview")),
-            (gettext_lazy("Start a new plan"), None),
-        ],
+        "breadcrumbs": [(gettext_lazy("Start a new plan"), None)],
     }
     if request.method != "POST":
         return render(request, "actionplan/plan_next.html", context)

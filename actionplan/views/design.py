@@ -28,4 +28,9 @@ def styleguide(request):
     form = _SampleForm(request.GET if "title" in request.GET else None)
     if form.is_bound:
         form.is_valid()
-    return render(request, "design/styleguide.html", {"form": form, "statuses": Status})
+    context = {
+        "form": form,
+        "statuses": Status,
+        "breadcrumbs": [(_("Building blocks of the look"), None)],
+    }
+    return render(request, "design/styleguide.html", context)

@@ -30,8 +30,9 @@ from ..tables import PlanTable
 
 
 def _crumbs(*trail):
-    """Breadcrumbs from the plan's front page: (label, url) pairs; the last is this page."""
-    return [(gettext_lazy("Action plan"), reverse("actionplan:overview")), *trail]
+    """Breadcrumbs below the front page, which is the plan's overview (the trail starts there:
+    includes/_breadcrumbs.html): (label, url) pairs; the last is this page."""
+    return list(trail)
 
 
 def _chosen_year(request, plan) -> int:
@@ -69,6 +70,7 @@ def overview(request):
         "year": year,
         "status_html": status_html,
         "breadcrumbs": _crumbs(),
+        "at_front_page": True,  # at /plan/ as at /: the trail's root is this page
         "plan_query": query,
     }
     return render(request, "actionplan/overview.html", context)

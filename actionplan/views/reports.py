@@ -70,7 +70,7 @@ def report_new(request):
         request,
         report,
         created=created,
-        already_message=_("This report is already being made; here it is."),
+        already_message=_("This annual report is already being made; here it is."),
     )
 
 

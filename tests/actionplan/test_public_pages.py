@@ -200,7 +200,7 @@ def test_unknown_measure_is_404(client, db):
 def test_every_page_has_breadcrumbs_ending_in_the_current_page(client, rehab):
     _plan, committee, direct, _under = rehab
     pages = {
-        "/plan/": "Action plan",
+        "/plan/": "Home",  # the overview is the front page, the root of every trail
         committee.get_absolute_url(): "Rehabilitering",
         "/plan/table/": "Plan table",
         direct.get_absolute_url(): "Etablere samarbeidsmøte",

@@ -181,7 +181,7 @@ def test_editor_dashboard_shows_one_next_step_per_committee_as_a_button(
     report_url = reverse("actionplan:report_year", args=["utval-a", 2024])
     assert steps.count('class="ds-button"') == 1  # alice edits one committee
     text = " ".join(steps.split(f'href="{report_url}">', 1)[1].split("<", 1)[0].split())
-    assert text == "Report 2024 (deadline Jan. 31, 2025, 0 of 1 done)"
+    assert text == "Report status 2024 (deadline Jan. 31, 2025, 0 of 1 done)"
     # Once every measure has a status, the step is to check the reporting.
     measure_status_set(
         measure=world.measure_a, year=2024, status="done", by=alice, expected_version=0

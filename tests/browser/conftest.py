@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 375, "height": 812}
 
 
 # One browser per module, not per session: Playwright's sync API runs an event loop, and a test

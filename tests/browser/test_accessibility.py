@@ -73,6 +73,38 @@ def portal_data(transactional_db) -> PortalData:
     return data
 
 
+FRONT_PAGE = {"nn": "Framside", "nb": "Forside", "en": "Home"}
+
+
+def _breadcrumbs_start_at_the_front_page(page, lang):
+    """One breadcrumb trail, and its first step is the front page, on every page kind."""
+    trails = page.locator("nav.breadcrumbs")
+    assert trails.count() == 1, f"{trails.count()} breadcrumb trails on {page.url}"
+    first = trails.locator("li").first
+    assert first.inner_text().strip() == FRONT_PAGE[lang]
+    if first.locator("[aria-current=page]").count():
+        # Only the front page is the root itself (the plan's overview, at / and at /plan/).
+        assert urlsplit(page.url).path in ("/", "/plan/")
+    else:
+        assert first.locator("a").get_attribute("href") == "/"
+
+
+def _one_icon_per_badge(page):
+    """Every status badge shows one icon: its own (an svg or glyph) or the stylesheet's."""
+    counts = page.evaluate(
+        """() => [...document.querySelectorAll('.status')].map(badge => {
+            const before = getComputedStyle(badge, '::before');
+            const drawn = before.content !== 'none' && before.display !== 'none' ? 1 : 0;
+            const own = [...badge.querySelectorAll('svg, .status__icon, [aria-hidden=true]')]
+                .filter(el => !el.parentElement.closest('.status__icon')
+                              && el.closest('.status') === badge).length;
+            return [drawn + own, badge.outerHTML.slice(0, 160)];
+        })"""
+    )
+    wrong = [html for count, html in counts if count != 1]
+    assert not wrong, f"badges without exactly one icon on {page.url}: {wrong}"
+
+
 def _has_guidelines() -> bool:
     try:
         reverse("guidelines:library")
@@ -99,6 +131,12 @@ def test_page_has_no_accessibility_violations(
     assert page.locator("html").get_attribute("lang") == lang
 
     assert_accessible(page)
+    _breadcrumbs_start_at_the_front_page(page, lang)
+    _one_icon_per_badge(page)
+    # The same rules at a phone's width, where the menu and the tables change their layout.
+    page.set_viewport_size(PHONE)
+    assert_accessible(page)
+    page.set_viewport_size(DESKTOP)
 
     if page_type.screenshot and lang == "nn":
         # Nothing is wider than a phone, down to the narrowest one the portal supports: no

@@ -58,10 +58,10 @@ def test_secretariat_requests_the_annual_report_and_downloads_it(visit, assert_a
     page = visit.open("/accounts/login/", lang="en")
     _log_in(page, "sara")
 
-    _follow(page, "Reports")
+    _follow(page, "Report archive")
     tab_to(page, "Revision year").select_option("2024")  # what the arrow keys do on a select
     with page.expect_navigation():
-        tab_to(page, "Make the report").press("Enter")
+        tab_to(page, "Make the annual report").press("Enter")
     # Tasks run in-process here, so the report is done when its page opens: it offers the file.
     with page.expect_download() as download:
         tab_to(page, "Download PDF").press("Enter")
