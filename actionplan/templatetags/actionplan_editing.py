@@ -8,30 +8,23 @@
 """
 
 from django import template
-from django.template.loader import render_to_string
 
-from ..partials import may_edit_status, status_cell_context
+from ..partials import page_status_cells
 from ..rights import can_edit_committee, can_manage_committees, can_restore
 from ..timeline import measure_timeline
-from .actionplan_status import status_cell
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def editable_status_cell(context, measure, year):
-    """The status cell with an in-place edit control for editors.
+    """The status cell with an in-place edit control for editors (partials.StatusCells).
 
     Uses the page's ``plan`` when there is one and the measure's prefetched statuses, so a
     page of many cells costs no query per cell.
     """
-    request, plan = context["request"], context.get("plan") or measure.goal.plan
-    if not may_edit_status(request.user, measure, plan, year):
-        # Readers get exactly the public cell, drawn by its fast cached tag (no URLs to
-        # reverse for a control they do not see).
-        return status_cell(measure.status_for(year))
-    cell = status_cell_context(request=request, measure=measure, year=year, plan=plan)
-    return render_to_string("actionplan/_status_edit_cell.html", cell)
+    plan = context.get("plan") or measure.goal.plan
+    return page_status_cells(context["request"], plan).cell(measure, year)
 
 
 @register.inclusion_tag("actionplan/_measure_actions.html", takes_context=True)
