@@ -6,11 +6,15 @@ from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from helsefellesskap.row_urls import reverse_numbers
 
 from .forms import StatusForm
 from .rights import can_correct_locked_year, can_edit_committee_id
-from .templatetags.actionplan_status import status_cell, year_cell_class
+from .status_html import cell as public_cell
+from .status_html import year_cell_class
 
 
 def safe_next(request, default: str) -> str:
@@ -35,18 +39,14 @@ def may_edit_status(user, measure, plan, year) -> bool:
     return year not in plan.locked_years or can_correct_locked_year(user)
 
 
-# Stand-ins reverse() is called with once per page, replaced by each cell's measure and year.
-_PK, _YEAR = 918273645, 8642
-
-
 class StatusCells:
     """The status cells of one page as one user sees them: a measure's status for a year, with
     an in-place edit control (htmx, and a plain link without JavaScript) where they may edit.
 
     A committee page draws hundreds of cells (issue 17: drawn one template at a time they cost
     two thirds of the page after an edit), so the rights are decided once per committee and
-    year, the edit URL reversed once, and each cell is put together here rather than in a
-    template. Readers get exactly the public cell (actionplan_status.status_cell)."""
+    year, the edit URL is reversed once (row_urls), and each cell is put together here rather
+    than in a template. Readers get exactly the public cell (status_html.cell)."""
 
     def __init__(self, *, request, plan, next_url=None):
         self.user = request.user
@@ -54,10 +54,6 @@ class StatusCells:
         self.next_query = urlencode(next_url or request.get_full_path())
         self._rights: dict[tuple, bool] = {}
         self._labels: dict[int, str] = {}
-        # The edit URL around its measure and year: "/plan/measures/", "/status/", "/".
-        url = reverse("actionplan:status_update", args=[_PK, _YEAR])
-        self._url_head, rest = url.split(str(_PK), 1)
-        self._url_middle, self._url_tail = rest.split(str(_YEAR), 1)
 
     def may_edit(self, measure, year) -> bool:
         """may_edit_status, asked once per committee and year of the page."""
@@ -66,9 +62,9 @@ class StatusCells:
             self._rights[key] = may_edit_status(self.user, measure, self.plan, year)
         return self._rights[key]
 
-    def edit_url(self, measure, year) -> str:
-        """reverse("actionplan:status_update", args=[measure.pk, year]), without reversing."""
-        return f"{self._url_head}{int(measure.pk)}{self._url_middle}{int(year)}{self._url_tail}"
+    @staticmethod
+    def edit_url(measure, year) -> str:
+        return reverse_numbers("actionplan:status_update", measure.pk, year)
 
     def cell(self, measure, year, *, saved=False, wrapped=False, text=None) -> SafeString:
         """One cell. `wrapped`: in its element (id, class) even for a reader, as the htmx
@@ -76,7 +72,7 @@ class StatusCells:
         edit link (the fragment after a save); `text`: the measure's short text, escaped, if
         the caller has it already."""
         can_edit = self.may_edit(measure, year)
-        badge = status_cell(measure.status_for(year))
+        badge = public_cell(get_language(), measure.status_for(year))
         if not (can_edit or wrapped):
             return badge
         element_id = cell_id(measure, year)

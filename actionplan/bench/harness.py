@@ -43,6 +43,7 @@ class PageTiming:
     cold_ms: float = 0.0
     # Median of `requests` requests, each right after its caches were emptied (0: not taken).
     uncached_p50_ms: float = 0.0
+    uncached_cpu_p50_ms: float = 0.0
     # Who asked: "anonymous", "editor" (a committee editor) or "secretariat".
     who: str = "anonymous"
 
@@ -194,11 +195,13 @@ def time_requests(
         durations.append(wall_ms)
         cpu.append(cpu_ms)
     durations.sort()
-    uncached = []
+    uncached, uncached_cpu = [], []
     if invalidate:
         for _ in range(uncached_requests):
             invalidate()  # not timed: the edit is not the page's cost
-            uncached.append(_timed(send)[0])
+            wall_ms, cpu_ms = _timed(send)
+            uncached.append(wall_ms)
+            uncached_cpu.append(cpu_ms)
     return PageTiming(
         name=name,
         url=url,
@@ -210,6 +213,7 @@ def time_requests(
         cpu_p50_ms=round(statistics.median(cpu), 2),
         cold_ms=round(cold_ms, 2),
         uncached_p50_ms=round(statistics.median(uncached), 2) if uncached else 0.0,
+        uncached_cpu_p50_ms=round(statistics.median(uncached_cpu), 2) if uncached else 0.0,
         who=who,
     )
 
@@ -221,7 +225,7 @@ def time_first_requests(client: Client, name: str, urls: list[str], *, who="anon
     timing = time_requests(
         name, urls[0], lambda: client.get(next(sent)), requests=len(urls) - 1, warmup=0, who=who
     )
-    timing.uncached_p50_ms = timing.p50_ms
+    timing.uncached_p50_ms, timing.uncached_cpu_p50_ms = timing.p50_ms, timing.cpu_p50_ms
     return timing
 
 

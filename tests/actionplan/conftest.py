@@ -30,13 +30,6 @@ def charlie(db):
     return make_user("charlie", first_name="Charlie")
 
 
-@pytest.fixture
-def sara(secretariat):
-    secretariat.first_name, secretariat.last_name = "Sara", "Sekretær"
-    secretariat.save()
-    return secretariat
-
-
 def _client_for(client_class, user):
     client = client_class()
     client.force_login(user)

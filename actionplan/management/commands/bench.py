@@ -195,6 +195,8 @@ def load_verdict(row) -> str:
     """ "met", or which load targets a wrk run missed."""
     rps = TARGETS["rps"] if row.scale == 1 or row.kind == "cached" else TARGETS["rps_scale20"]
     timed = row.kind != "new query"
+    if not timed and not row.errors:
+        return "–"
     missed = [
         what
         for what, failed in [
