@@ -231,7 +231,7 @@ class Command(BaseCommand):
             help="requests per page timed each right after an edit",
         )
         parser.add_argument("--scales", default="1,20")
-        parser.add_argument("--load-seconds", type=int, default=20)
+        parser.add_argument("--load-seconds", type=int, default=10)
         parser.add_argument("--connections", type=int, default=32)
         # On 2 cores shared with wrk, 2 sync workers served the cached pages fastest and with
         # the shortest tail (sync 2-5 and gthread 2-4 x 2-8 threads tried; gthread keeps wrk's
