@@ -66,14 +66,18 @@ format: install
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
-# Benchmarks on a PostgreSQL database of their own (emptied!); figures go to docs/benchmarks.md.
+# Benchmarks on a PostgreSQL database and a Redis database of their own (both emptied!), the
+# cache on Redis as in production; figures go to docs/benchmarks.md and its JSON files.
 # BENCH_ARGS passes options to `manage.py bench`, e.g. BENCH_ARGS=--skip-report.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hf_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+# Only the cache on Redis: tasks run in-process, as the bench has no worker.
+BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_REDIS_URL) LOG_LEVEL=WARNING
 bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = "0" ] && apt-get install -y -qq wrk; } || echo "wrk is missing: apt-get install wrk (the load test is skipped)"
 	-psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))" 2>/dev/null
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --yes $(BENCH_ARGS)
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput
+	$(BENCH_ENV) $(PY) manage.py bench --yes $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from helsefellesskap.render_jobs import IN_FLIGHT, RenderJob, RenderJobQuerySet
+from helsefellesskap.row_urls import reverse_numbers
 
 from .versioning import (
     VersionConflict,
@@ -557,7 +558,8 @@ class Measure(Versioned, models.Model):
         return self.text[:80]
 
     def get_absolute_url(self):
-        return reverse("actionplan:measure", args=[self.pk])
+        # Named once per row of the plan table and committee page.
+        return reverse_numbers("actionplan:measure", self.pk)
 
     @property
     def committee(self):

@@ -1,11 +1,21 @@
 """Context for the editing partials, shared by full pages, htmx fragments and template tags."""
 
+from django.template.defaultfilters import urlencode
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from helsefellesskap.row_urls import reverse_numbers
 
 from .forms import StatusForm
 from .rights import can_edit_committee_id
 from .services import year_locked_for
+from .status_html import cell as public_cell
+from .status_html import year_cell_class
 
 
 def safe_next(request, default: str) -> str:
@@ -30,20 +40,88 @@ def may_edit_status(user, measure, plan, year) -> bool:
     return year_locked_for(plan=plan, year=year, user=user) is None
 
 
-def status_cell_context(*, request, measure, year, plan=None, next_url=None, saved=False):
-    """Context of actionplan/_status_edit_cell.html."""
-    plan = plan or measure.goal.plan
-    return {
-        "measure": measure,
-        "year": year,
-        "status": measure.status_for(year),
-        "cell_id": cell_id(measure, year),
-        "can_edit": may_edit_status(request.user, measure, plan, year),
-        "edit_url": reverse("actionplan:status_update", args=[measure.pk, year]),
-        "cell_url": reverse("actionplan:status_cell", args=[measure.pk, year]),
-        "next_url": next_url or request.get_full_path(),
-        "saved": saved,
-    }
+class StatusCells:
+    """The status cells of one page as one user sees them: a measure's status for a year, with
+    an in-place edit control (htmx, and a plain link without JavaScript) where they may edit.
+
+    A committee page draws hundreds of cells (issue 17: drawn one template at a time they cost
+    two thirds of the page after an edit), so the rights are decided once per committee and
+    year, the edit URL is reversed once (row_urls), and each cell is put together here rather
+    than in a template. Readers get exactly the public cell (status_html.cell)."""
+
+    def __init__(self, *, request, plan, next_url=None):
+        self.user = request.user
+        self.plan = plan
+        self.next_query = urlencode(next_url or request.get_full_path())
+        self._rights: dict[tuple, bool] = {}
+        self._labels: dict[int, str] = {}
+
+    def may_edit(self, measure, year) -> bool:
+        """may_edit_status, asked once per committee and year of the page."""
+        key = (measure.goal.committee_id, year)
+        if key not in self._rights:
+            self._rights[key] = may_edit_status(self.user, measure, self.plan, year)
+        return self._rights[key]
+
+    @staticmethod
+    def edit_url(measure, year) -> str:
+        return reverse_numbers("actionplan:status_update", measure.pk, year)
+
+    def cell(self, measure, year, *, saved=False, wrapped=False, text=None) -> SafeString:
+        """One cell. `wrapped`: in its element (id, class) even for a reader, as the htmx
+        fragments that replace a cell must be; `saved`: with "Saved." and the focus on the
+        edit link (the fragment after a save); `text`: the measure's short text, escaped, if
+        the caller has it already."""
+        can_edit = self.may_edit(measure, year)
+        badge = public_cell(get_language(), measure.status_for(year))
+        if not (can_edit or wrapped):
+            return badge
+        element_id = cell_id(measure, year)
+        html = f'<div id="{element_id}" class="status-edit-cell">{badge}'
+        if saved:
+            html += f' <span class="status-saved" role="status">{escape(_("Saved."))}</span>'
+        if can_edit:
+            if text is None:
+                text = self.link_text(measure)
+            url = escape(f"{self.edit_url(measure, year)}?next={self.next_query}")
+            html += (
+                f' <a class="status-edit-link" href="{url}" hx-get="{url}"'
+                f' hx-target="#{element_id}" hx-swap="outerHTML"{" autofocus" if saved else ""}>'
+                f'{self.label(year)}<span class="visually-hidden"> – {text}</span></a>'
+            )
+        # Built from escaped parts: the badge and label are our own, the rest escaped above.
+        return mark_safe(html + "</div>")  # noqa: S308
+
+    @staticmethod
+    def link_text(measure) -> str:
+        """What the edit link adds for a screen reader: the measure, shortened, escaped."""
+        return escape(Truncator(measure.text).chars(60))
+
+    def label(self, year) -> str:
+        """ "Update 2026", escaped, once per year of the page."""
+        if year not in self._labels:
+            self._labels[year] = escape(_("Update %(year)s") % {"year": year})
+        return self._labels[year]
+
+    def row(self, measure, years, current_year) -> SafeString:
+        """A <td> per year of a table row, each naming its year for the card layout."""
+        text = self.link_text(measure)
+        # Joined as text: each cell is safe already.
+        return mark_safe(  # noqa: S308
+            "".join(
+                f'<td class="{year_cell_class(year, current_year)}" data-label="{int(year)}">'
+                f"{self.cell(measure, year, text=text)}</td>"
+                for year in years
+            )
+        )
+
+
+def page_status_cells(request, plan) -> StatusCells:
+    """The page's StatusCells for this plan, made once per request."""
+    made = request.__dict__.setdefault("_status_cells", {})
+    if plan.pk not in made:
+        made[plan.pk] = StatusCells(request=request, plan=plan)
+    return made[plan.pk]
 
 
 def status_form_context(

@@ -140,6 +140,22 @@ def test_bench_writes_every_available_page_to_markdown_and_json(tmp_path):
         assert row["requests"] == 2
         assert row["queries"] > 0, row["name"]
         assert row["p50_ms"] > 0
+    # Editors, uncached requests and the API, each as its user sees it.
+    rendered = {row["name"]: row for row in data["rendered"]["1"]}
+    assert {name: row["who"] for name, row in rendered.items()} == {
+        "overview": "editor",
+        "committee (their own)": "editor",
+        "plan table": "editor",
+        "dashboard (Utvala mine)": "editor",
+        "measure (their own)": "editor",
+        "revision board": "secretariat",
+        "plan table, new query string": "anonymous",
+        "API measures list": "anonymous",
+    }
+    for row in rendered.values():
+        assert row["status"] == 200, row["name"]
+        assert row["uncached_p50_ms"] > 0, row["name"]
+        assert 0 < row["queries"] <= 12, row["name"]
     references = data["references"]
     assert references["plain_template_ms"] > 0
     assert references["admin_changelist_ms"] > 0
@@ -159,6 +175,8 @@ def test_bench_writes_every_available_page_to_markdown_and_json(tmp_path):
     float(overview.split("|")[2])
     for name in not_available:
         assert name in section
+    assert "| dashboard (Utvala mine) | editor |" in section
+    assert "load average" in section
     # Every status POST (5 warm-up, 1 counted, 2 timed) was a real change, kept in history.
     editor = get_user_model().objects.get(username="bench-editor")
     assert MeasureStatus.history.filter(history_user=editor).count() == 8

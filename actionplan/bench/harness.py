@@ -14,7 +14,9 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass, field
 
@@ -39,6 +41,11 @@ class PageTiming:
     cpu_p50_ms: float = 0.0
     # One request right after its caches were emptied (see time_page's `invalidate`).
     cold_ms: float = 0.0
+    # Median of `requests` requests, each right after its caches were emptied (0: not taken).
+    uncached_p50_ms: float = 0.0
+    uncached_cpu_p50_ms: float = 0.0
+    # Who asked: "anonymous", "editor" (a committee editor) or "secretariat".
+    who: str = "anonymous"
 
 
 @dataclass
@@ -55,6 +62,24 @@ class LoadResult:
     seconds: int
     # wrk's own lines about errors (socket errors by kind, non-2xx responses), if any.
     error_detail: str = ""
+    who: str = "anonymous"
+    scale: int = 1
+    # "cached" (the anonymous page cache may answer), "rendered" (never cached: a logged-in
+    # user, or the API) or "new query" (every request a query string not asked before).
+    kind: str = "cached"
+
+
+@dataclass
+class LoadTarget:
+    """One URL for wrk: `cookie` logs the requests in; `paths`, when given, are sent in turn
+    instead of `path`, each once (the first request of each query string)."""
+
+    name: str
+    path: str
+    who: str = "anonymous"
+    kind: str = "cached"
+    cookie: str = ""
+    paths: tuple[str, ...] = ()
 
 
 @dataclass
@@ -63,6 +88,8 @@ class BenchRun:
 
     machine: dict
     pages: dict[str, list[PageTiming]] = field(default_factory=dict)
+    # Logged-in editors, uncached requests and the API, per scale.
+    rendered: dict[str, list[PageTiming]] = field(default_factory=dict)
     references: dict[str, dict] = field(default_factory=dict)
     load: list[LoadResult] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
@@ -111,12 +138,22 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 
 
 def time_page(
-    client: Client, name: str, url: str, *, requests: int = 50, warmup: int = 5, invalidate=None
+    client: Client,
+    name: str,
+    url: str,
+    *,
+    requests: int = 50,
+    warmup: int = 5,
+    invalidate=None,
+    uncached_requests: int = 15,
+    who: str = "anonymous",
 ):
     """Median and 95th percentile server time of a page, and its SQL query count.
 
     `invalidate()`, when given, empties the page's caches before the request whose queries are
-    counted (and whose time is `cold_ms`), so the count is the uncached one."""
+    counted (and whose time is `cold_ms`), so the count is the uncached one; and before each of
+    `uncached_requests` more, whose median is `uncached_p50_ms` (the first request after an
+    edit)."""
     return time_requests(
         name,
         url,
@@ -124,10 +161,22 @@ def time_page(
         requests=requests,
         warmup=warmup,
         invalidate=invalidate,
+        uncached_requests=uncached_requests,
+        who=who,
     )
 
 
-def time_requests(name: str, url: str, send, *, requests=50, warmup=5, invalidate=None):
+def time_requests(
+    name: str,
+    url: str,
+    send,
+    *,
+    requests=50,
+    warmup=5,
+    invalidate=None,
+    uncached_requests=15,
+    who="anonymous",
+):
     """PageTiming of `send()` (one request, returning its response), as time_page describes."""
     for _ in range(warmup):
         send()
@@ -146,6 +195,13 @@ def time_requests(name: str, url: str, send, *, requests=50, warmup=5, invalidat
         durations.append(wall_ms)
         cpu.append(cpu_ms)
     durations.sort()
+    uncached, uncached_cpu = [], []
+    if invalidate:
+        for _ in range(uncached_requests):
+            invalidate()  # not timed: the edit is not the page's cost
+            wall_ms, cpu_ms = _timed(send)
+            uncached.append(wall_ms)
+            uncached_cpu.append(cpu_ms)
     return PageTiming(
         name=name,
         url=url,
@@ -156,7 +212,21 @@ def time_requests(name: str, url: str, send, *, requests=50, warmup=5, invalidat
         requests=requests,
         cpu_p50_ms=round(statistics.median(cpu), 2),
         cold_ms=round(cold_ms, 2),
+        uncached_p50_ms=round(statistics.median(uncached), 2) if uncached else 0.0,
+        uncached_cpu_p50_ms=round(statistics.median(uncached_cpu), 2) if uncached else 0.0,
+        who=who,
     )
+
+
+def time_first_requests(client: Client, name: str, urls: list[str], *, who="anonymous"):
+    """PageTiming of one request to each URL in turn, each asked for the first time (a query
+    string nobody asked before): p50, p95 and CPU are over them all, the queries the first's."""
+    sent = iter(urls)
+    timing = time_requests(
+        name, urls[0], lambda: client.get(next(sent)), requests=len(urls) - 1, warmup=0, who=who
+    )
+    timing.uncached_p50_ms, timing.uncached_cpu_p50_ms = timing.p50_ms, timing.cpu_p50_ms
+    return timing
 
 
 class StatusToggle:
@@ -245,44 +315,84 @@ def parse_wrk(output: str) -> dict:
     }
 
 
-def _warm_up(url: str, *, times: int) -> None:
-    """A few requests first, so each worker has loaded its templates and filled its cache."""
+def _warm_up(url: str, *, times: int, cookie: str = "") -> str:
+    """A few requests first, so each worker has loaded its templates and filled its cache.
+    Returns what went wrong ("" if nothing): an error, or a log-in that did not hold."""
+    headers = {"Cookie": cookie} if cookie else {}
     for _ in range(times):
         try:
-            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback
+            request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
                 response.read()
-        except OSError:
-            return  # wrk will count the failures
+                if response.url != url:
+                    return f"redirected to {urllib.parse.urlsplit(response.url).path}"
+        except OSError as error:
+            return str(error)  # wrk will count the failures
+    return ""
+
+
+# Each wrk thread sends its share of the paths in turn, each once while they last.
+_WRK_PATHS_SCRIPT = """local paths = {%s}
+local threads, counter = 0, 0
+function setup(thread)
+  thread:set("offset", threads)
+  threads = threads + 1
+end
+function init(args)
+  counter = offset
+end
+function request()
+  local path = paths[(counter %% #paths) + 1]
+  counter = counter + %d
+  return wrk.format(nil, path)
+end
+"""
+WRK_THREADS = 2
+
+
+def wrk_paths_script(paths) -> str:
+    """A wrk Lua script sending `paths` in turn (split between wrk's threads)."""
+    quoted = ", ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
+    return _WRK_PATHS_SCRIPT % (quoted, WRK_THREADS)
 
 
 # gunicorn serves as production would (DEBUG off), but over plain HTTP on loopback: no HTTPS
-# redirect or HSTS (wrk would count the redirects as errors), and no log line per request.
+# redirect or HSTS (wrk would count the redirects as errors), and no log line per request. The
+# API's per-address limit is lifted (wrk sends everything from one address); its counter still
+# runs on every request, so its cost is measured.
 SERVER_ENV = {
     "DEBUG": "0",
-    "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-key-served-on-loopback-only",
     "SECURE_SSL_REDIRECT": "0",
     "SECURE_HSTS_SECONDS": "0",
     "SESSION_COOKIE_SECURE": "0",
     "CSRF_COOKIE_SECURE": "0",
     "LOG_LEVEL": "WARNING",
+    "API_RATE_LIMIT": "100000000",
 }
 
 
 def run_load(
-    targets: list[tuple[str, str]],
+    targets: list[LoadTarget],
     *,
     connections=32,
     seconds=20,
     workers=2,
     worker_class="sync",
     threads=1,
+    scale=1,
+    secret_key="",
 ):
-    """Serve the portal with gunicorn on loopback and drive each URL with wrk."""
+    """Serve the portal with gunicorn on loopback and drive each URL with wrk.
+
+    `secret_key` must be the one the targets' session cookies were made with (the session
+    carries a hash of the user's password keyed on it)."""
     wrk = shutil.which("wrk")
     gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
     if not wrk or not os.path.exists(gunicorn):
         return [], "wrk or gunicorn is not installed (make bench installs them)"
     port = _free_port()
+    env = {**os.environ, **SERVER_ENV}
+    env["SECRET_KEY"] = secret_key or os.environ.get("SECRET_KEY") or "bench-only-key-on-loopback"
     server = subprocess.Popen(  # noqa: S603 - fixed arguments, loopback only
         [
             gunicorn,
@@ -298,47 +408,63 @@ def run_load(
             "--log-level",
             "warning",
         ],
-        env={**os.environ, **SERVER_ENV},
+        env=env,
         start_new_session=True,
     )
     results = []
     try:
         _wait_for_port(port)
-        for name, path in targets:
-            url = f"http://127.0.0.1:{port}{path}"
-            _warm_up(url, times=workers * 3)
-            out = subprocess.run(  # noqa: S603
-                # A 10 s timeout (wrk's default is 2 s): a slow answer is measured as latency,
-                # and only a real failure is an error.
-                [
-                    wrk,
-                    "--latency",
-                    "-t2",
-                    f"-c{connections}",
-                    f"-d{seconds}s",
-                    "--timeout",
-                    "10s",
-                    url,
-                ],
-                capture_output=True,
-                text=True,
-                timeout=seconds + 30,
-                check=False,
-            ).stdout
-            detail = "; ".join(
+        for target in targets:
+            base = f"http://127.0.0.1:{port}"
+            # The query-string run warms up on its bare path, not on the queries it measures.
+            problem = _warm_up(base + target.path, times=workers * 3, cookie=target.cookie)
+            out = "" if problem else _wrk(wrk, base, target, connections, seconds)
+            detail = problem or "; ".join(
                 line.strip() for line in out.splitlines() if re.search(r"errors|Non-2xx", line)
             )
+            figures = parse_wrk(out)
+            if problem:
+                figures["errors"] = max(figures["errors"], 1)
             results.append(
                 LoadResult(
-                    name=name,
-                    url=path,
+                    name=target.name,
+                    url=target.path,
                     connections=connections,
                     seconds=seconds,
                     error_detail=detail,
-                    **parse_wrk(out),
+                    who=target.who,
+                    kind=target.kind,
+                    scale=scale,
+                    **figures,
                 )
             )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
     return results, ""
+
+
+def _wrk(wrk: str, base: str, target: LoadTarget, connections: int, seconds: int) -> str:
+    """wrk's output for one target."""
+    # A 10 s timeout (wrk's default is 2 s): a slow answer is measured as latency, and only a
+    # real failure is an error.
+    command = [
+        wrk,
+        "--latency",
+        f"-t{WRK_THREADS}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+    ]
+    if target.cookie:
+        command += ["-H", f"Cookie: {target.cookie}"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if target.paths:
+            script.write(wrk_paths_script(target.paths))
+            script.flush()
+            command += ["-s", script.name]
+        command.append(base + target.path)
+        return subprocess.run(  # noqa: S603
+            command, capture_output=True, text=True, timeout=seconds + 30, check=False
+        ).stdout

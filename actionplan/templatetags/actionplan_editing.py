@@ -8,30 +8,26 @@
 """
 
 from django import template
-from django.template.loader import render_to_string
 
-from ..partials import may_edit_status, status_cell_context
+from helsefellesskap.content_versions import cached_value
+
+from ..caching import PLAN_CONTENT
+from ..partials import page_status_cells
 from ..rights import can_edit_committee, can_manage_committees, can_restore
 from ..timeline import measure_timeline
-from .actionplan_status import status_cell
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def editable_status_cell(context, measure, year):
-    """The status cell with an in-place edit control for editors.
+    """The status cell with an in-place edit control for editors (partials.StatusCells).
 
     Uses the page's ``plan`` when there is one and the measure's prefetched statuses, so a
     page of many cells costs no query per cell.
     """
-    request, plan = context["request"], context.get("plan") or measure.goal.plan
-    if not may_edit_status(request.user, measure, plan, year):
-        # Readers get exactly the public cell, drawn by its fast cached tag (no URLs to
-        # reverse for a control they do not see).
-        return status_cell(measure.status_for(year))
-    cell = status_cell_context(request=request, measure=measure, year=year, plan=plan)
-    return render_to_string("actionplan/_status_edit_cell.html", cell)
+    plan = context.get("plan") or measure.goal.plan
+    return page_status_cells(context["request"], plan).cell(measure, year)
 
 
 @register.inclusion_tag("actionplan/_measure_actions.html", takes_context=True)
@@ -61,7 +57,15 @@ def measure_history(context, measure):
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "measure": measure,
-        "entries": measure_timeline(measure),
+        # Read from the history tables (four queries and most of the page's time): kept for
+        # the plan's content version, which every change it shows replaces.
+        "entries": cached_value(
+            "measure-timeline",
+            measure.pk,
+            compute=lambda: measure_timeline(measure),
+            contents=(PLAN_CONTENT,),
+            request=request,
+        ),
         "can_restore": can_restore(request.user),
     }
 

@@ -24,6 +24,7 @@ from ..docx_export import DOCX_CONTENT_TYPE, plan_docx_bytes, plan_docx_filename
 from ..exports import xlsx_response
 from ..filters import MeasureFilter
 from ..models import Committee, Goal, Measure, StatusCounts
+from ..partials import page_status_cells
 from ..plan_choice import plan_from_request, plan_query
 from ..rights import can_correct_locked_year, can_edit_committee
 from ..tables import PlanTable
@@ -144,13 +145,17 @@ def committee_detail(request, slug):
 def _committee_parts(request, plan, committee) -> dict[str, str]:
     """The committee page's cached HTML: its status per year, and its goal tree."""
     goals = list(Goal.objects.active().filter(plan=plan, committee=committee).with_measures())
+    # Earlier years fold behind "Show all years", as on the plan table.
+    current_year = plan.default_year()
+    # Each row's year cells drawn at once, the edit rights decided once for the page.
+    cells = page_status_cells(request, plan)
     for goal in goals:
         # Each sub-goal's table leaves out the text columns none of its measures fill.
         goal.section_list = [
             (subgoal, measures, _filled_columns(measures)) for subgoal, measures in goal.sections()
         ]
         for measure in goal.measures.all():
-            measure.year_cells = measure.statuses_by_year(plan.years)
+            measure.status_cells = cells.row(measure, plan.years, current_year)
     measures = Measure.objects.active().in_plan(plan).filter(goal__committee=committee)
     by_year = measures.status_counts_by_year(plan.years)
     chart = status_years_svg(
@@ -161,8 +166,7 @@ def _committee_parts(request, plan, committee) -> dict[str, str]:
         "plan": plan,
         "committee": committee,
         "years": plan.years,
-        # Earlier years fold behind "Show all years", as on the plan table.
-        "current_year": plan.default_year(),
+        "current_year": current_year,
     }
     return {
         "status": render_to_string(

@@ -31,9 +31,9 @@ from ..progress import committee_progress
 from ..rights import current_plan_or_404, editable_committee_ids, get_committee_for_secretariat
 
 
-def _revision_context(request, committees) -> dict:
-    """The plan, its revision years (read once), the chosen year (?year=, else the open
-    revision year), and the progress of `committees` (None: left to the caller)."""
+def _revision_context(request) -> dict:
+    """The plan, its revision years (read once) and the chosen year (?year=, else the open
+    revision year)."""
     plan = current_plan_or_404()
     revisions = list(plan.revision_years.all())
     year = request.GET.get("year", "")
@@ -44,7 +44,6 @@ def _revision_context(request, committees) -> dict:
         "year": year,
         "revisions": revisions,
         "revision": next((r for r in revisions if r.year == year), None),
-        "progress": committee_progress(plan, year, committees) if committees is not None else None,
     }
 
 
@@ -56,7 +55,19 @@ def dashboard(request):
     ids = editable_committee_ids(request.user)
     if not ids:
         return redirect("home")
-    context = _revision_context(request, Committee.objects.filter(pk__in=ids))
+    context = _revision_context(request)
+    plan, year = context["plan"], context["year"]
+    # Read from every measure of the committees (most of the page's time): kept for the plan's
+    # content version, which every status saved replaces.
+    context["progress"] = cached_value(
+        "committee-progress",
+        plan.pk,
+        year,
+        *sorted(ids),
+        compute=lambda: committee_progress(plan, year, Committee.objects.filter(pk__in=ids)),
+        contents=(PLAN_CONTENT,),
+        request=request,
+    )
     return TemplateResponse(request, "actionplan/dashboard.html", context)
 
 
@@ -64,7 +75,7 @@ def dashboard(request):
 def revision_board(request, form=None, status=200):
     """Every committee's reporting for the revision year, and the controls to open and lock."""
     require_secretariat(request.user)
-    context = _revision_context(request, committees=None)
+    context = _revision_context(request)
     plan, year = context["plan"], context["year"]
     # The progress and coverage tables grow with the committees (240 at scale 20) and
     # change only with the plan's content: cached on its version (issue 9).

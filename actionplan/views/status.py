@@ -4,7 +4,7 @@ and the committee's "report the year" page that saves every measure in one submi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import services
 from ..forms import ReportReasonForm, StatusForm, add_model_errors, status_row_formset
 from ..models import Measure, Plan
-from ..partials import cell_id, safe_next, status_cell_context, status_form_context
+from ..partials import StatusCells, cell_id, safe_next, status_form_context
 from ..rights import get_committee_for_editor, get_measure_for_editor
 from ..services import StatusesRefused, StatusRow, measure_status_set, measure_statuses_report
 from ..versioning import VersionConflict, YearLocked
@@ -26,8 +26,13 @@ def status_cell(request, pk, year):
         Measure.objects.select_related("goal__plan", "goal__committee"), pk=pk
     )
     next_url = safe_next(request, measure.get_absolute_url())
-    context = status_cell_context(request=request, measure=measure, year=year, next_url=next_url)
-    return render(request, "actionplan/_status_edit_cell.html", context)
+    return _cell_response(request, measure, year, next_url=next_url)
+
+
+def _cell_response(request, measure, year, *, next_url, saved=False) -> HttpResponse:
+    """The htmx fragment of one status cell, in its element (the same as the page's)."""
+    cells = StatusCells(request=request, plan=measure.goal.plan, next_url=next_url)
+    return HttpResponse(cells.cell(measure, year, saved=saved, wrapped=True))
 
 
 @login_required
@@ -88,10 +93,7 @@ def _rebase(form, conflict) -> None:
 def _saved(request, measure, year, next_url):
     measure = Measure.objects.select_related("goal__plan", "goal__committee").get(pk=measure.pk)
     if request.htmx:
-        context = status_cell_context(
-            request=request, measure=measure, year=year, next_url=next_url, saved=True
-        )
-        return render(request, "actionplan/_status_edit_cell.html", context)
+        return _cell_response(request, measure, year, next_url=next_url, saved=True)
     messages.success(
         request,
         _("Status for %(year)s saved: %(status)s.")

@@ -101,3 +101,34 @@ def test_retired_measure_page_offers_no_status_controls(world, alice_client, ali
     plan_item_retire(item=world.measure_a, retired=True, by=alice)
     html = alice_client.get(world.measure_a.get_absolute_url()).content.decode()
     assert "Update the status" not in html
+
+
+def test_status_cells_build_the_reversed_edit_url_for_any_measure_and_year(world, alice):
+    from types import SimpleNamespace
+
+    from django.urls import reverse
+
+    from actionplan.partials import StatusCells
+
+    request = RequestFactory().get("/plan/committees/utval-a/")
+    request.user = alice
+    cells = StatusCells(request=request, plan=world.plan)
+    # Numbers that hold the stand-ins StatusCells reverses with, or parts of them.
+    for pk, year in [(1, 2024), (18642, 8642), (918273645, 2026), (86428642, 1)]:
+        measure = SimpleNamespace(pk=pk)
+        assert cells.edit_url(measure, year) == reverse("actionplan:status_update", args=[pk, year])
+
+
+def test_the_saved_fragment_names_the_measure_and_keeps_the_focus(world, alice):
+    from actionplan.partials import StatusCells
+
+    world.measure_a.text = 'Tiltak <b>"A"</b> & meir'
+    request = RequestFactory().get("/plan/committees/utval-a/?a=1&b=2")
+    request.user = alice
+    html = StatusCells(request=request, plan=world.plan).cell(world.measure_a, 2024, saved=True)
+    assert html.startswith(f'<div id="status-{world.measure_a.pk}-2024" class="status-edit-cell">')
+    assert '<span class="status-saved" role="status">Saved.</span>' in html
+    assert " autofocus>Update 2024<" in html
+    assert "?next=/plan/committees/utval-a/%3Fa%3D1%26b%3D2" in html
+    # The measure's text is escaped, never markup.
+    assert "Tiltak &lt;b&gt;&quot;A&quot;&lt;/b&gt; &amp; meir" in html

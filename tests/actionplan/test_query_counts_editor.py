@@ -18,8 +18,8 @@ EDITOR_QUERY_BOUNDS = {
     "table": (9, 3),
     "table_filtered": (10, 4),
     "committee": (12, 5),
-    "dashboard": (7, 7),
-    "measure": (11, 11),
+    "dashboard": (8, 5),
+    "measure": (12, 8),
 }
 SECRETARIAT_QUERY_BOUNDS = {"revision_board": (11, 5)}
 

@@ -386,6 +386,42 @@ def test_pdf_holds_cover_contents_sections_and_bookmarks(
     assert "/StructTreeRoot" in root
 
 
+def test_the_annual_report_is_a_pdf_1_7_with_a_valid_pdf_ua_1_identification(
+    secretariat, plan, plan_and_measures, real_pdf
+):
+    """PDF/UA-1 is built on PDF 1.7 (ISO 32000-1): the joined report must say 1.7 in its
+    header and catalogue, and keep what PDF/UA-1 asks of the whole document (issue 17)."""
+    import pikepdf
+
+    report, _ = services.report_request(plan=plan, year=2024, by=secretariat)
+    with report.file.open("rb") as stored:
+        content = stored.read()
+
+    assert content.startswith(b"%PDF-1.7")
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        assert pdf.pdf_version == "1.7"
+        if "/Version" in pdf.Root:  # a catalogue /Version overrides the header
+            assert str(pdf.Root.Version) == "/1.7"
+        metadata = pdf.open_metadata()
+        assert metadata["pdfuaid:part"] == "1"
+        assert metadata["dc:title"].startswith(plan.title)
+        assert str(pdf.trailer.Info.Title).startswith(plan.title)
+        assert str(pdf.Root.Lang) == "nn"
+        assert bool(pdf.Root.MarkInfo.Marked) is True
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle) is True
+        # One structure tree: one Document, a Part per laid-out part, every page in it.
+        structure = pdf.Root.StructTreeRoot
+        (document,) = structure.K
+        assert document.S == "/Document"
+        assert len(document.K) > 1
+        assert {str(part.S) for part in document.K} == {"/Part"}
+        assert all("/StructParents" in page.obj for page in pdf.pages)
+        assert int(structure.ParentTreeNextKey) > max(
+            int(page.obj.StructParents) for page in pdf.pages
+        )
+        assert pdf.check_pdf_syntax() == []
+
+
 def test_pdf_summary_counts_statuses_for_the_year(secretariat, plan, committee_a, real_pdf):
     from actionplan.report import build_report
 
