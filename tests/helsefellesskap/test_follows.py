@@ -414,5 +414,5 @@ def test_min_profil_says_what_one_follows_and_links_to_the_choices(alice, commit
 
     follow(alice, committee_a, frequency="weekly")
     page = client.get(reverse("people:profile")).content.decode()
-    assert "You follow 1 thing, in a weekly digest." in page
+    assert "You follow 1 thing; digest: weekly." in page
     assert f'href="{reverse("follows:mine")}"' in page
