@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # System libraries WeasyPrint needs (Debian 12 names); gettext compiles the translations.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libjpeg62-turbo libopenjp2-7 libffi8 shared-mime-info fonts-dejavu-core gettext
 
-.PHONY: oidc-provider run test lint format migrations-check system-deps install demo bench clean messages translations
+.PHONY: oidc-provider run test lint format migrations-check system-deps install demo bench clean messages translations screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hf_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 # Only the cache on Redis: tasks run in-process, as the bench has no worker.
 BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_REDIS_URL) LOG_LEVEL=WARNING
+# Retake the README's screenshots from the real plan (Chromium) into docs/screenshots/.
+screenshots: install
+	README_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest tests/browser/test_readme_screenshots.py -q
+
 bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = "0" ] && apt-get install -y -qq wrk; } || echo "wrk is missing: apt-get install wrk (the load test is skipped)"
 	-psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))" 2>/dev/null

@@ -1,16 +1,18 @@
 """The README's screenshots, retaken on every run from the real plan and the seed documents
 (load_real_plan), not from test personas, at 1280 px and 375 px, in nynorsk, as a visitor sees
-them. They are written to docs/screenshots/, where the README links them (README_SCREENSHOT_DIR
-elsewhere); each shot first checks that the page holds the real plan and fits its width."""
+them. Each shot first checks that the page holds the real plan and fits its width. They go to
+the test artifacts (tests/artifacts.py); `make screenshots` writes them to docs/screenshots/,
+where the README links them (README_SCREENSHOT_DIR), so an ordinary test run never changes the
+checkout."""
 
 import os
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from guidelines.models import Guideline
+from tests.artifacts import artifacts_dir
 from tests.browser.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
@@ -36,11 +38,11 @@ def real_plan(transactional_db):
 
 @pytest.fixture
 def readme_screenshots() -> Path:
-    path = Path(
-        os.environ.get("README_SCREENSHOT_DIR") or Path(settings.BASE_DIR, "docs", "screenshots")
-    )
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    if os.environ.get("README_SCREENSHOT_DIR"):
+        path = Path(os.environ["README_SCREENSHOT_DIR"])
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    return artifacts_dir("readme-screenshots")
 
 
 @pytest.mark.parametrize(("name", "url", "shows", "part"), SHOTS, ids=[s[0] for s in SHOTS])
