@@ -27,6 +27,8 @@ from ..forms import (
     add_model_errors,
 )
 from ..models import Committee, Plan, RevisionYear
+from ..people.roles import EDITOR
+from ..people.services import PeopleRefused, role_add, role_remove
 from ..progress import committee_progress
 from ..rights import current_plan_or_404, editable_committee_ids, get_committee_for_secretariat
 
@@ -208,10 +210,15 @@ def committee_editors(request, slug):
     if request.method == "POST":
         if form.is_valid():
             user = form.cleaned_data["user"]
-            committee.editors.add(user)
-            messages.success(
-                request, _("%(name)s is now an editor.") % {"name": user.get_full_name() or user}
-            )
+            try:
+                role_add(user=user, role=EDITOR, committee=committee, by=request.user)
+            except PeopleRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is now an editor.") % {"name": user.get_full_name() or user},
+                )
             return redirect("actionplan:committee_editors", slug=committee.slug)
         status = 400
     context = {
@@ -232,10 +239,14 @@ def committee_editor_remove(request, slug, user_id):
     """Remove an appointed editor (a leader's or deputy's right follows their role instead)."""
     committee = get_committee_for_secretariat(request, slug)
     user = get_object_or_404(get_user_model(), pk=user_id)
-    committee.editors.remove(user)
-    messages.success(
-        request, _("%(name)s is no longer an editor.") % {"name": user.get_full_name() or user}
-    )
+    try:
+        role_remove(user=user, role=EDITOR, committee=committee, by=request.user)
+    except PeopleRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request, _("%(name)s is no longer an editor.") % {"name": user.get_full_name() or user}
+        )
     return redirect("actionplan:committee_editors", slug=committee.slug)
 
 

@@ -2,20 +2,30 @@
 
 from django.urls import reverse
 
+from actionplan.people.models import PersonEvent
 from actionplan.rights import can_edit_committee
 
 
-def test_secretariat_appoints_an_editor(world, sara_client, charlie):
+def test_secretariat_appoints_an_editor(world, sara_client, sara, charlie):
     url = reverse("actionplan:committee_editors", args=["utval-b"])
     assert sara_client.get(url).status_code == 200
     assert sara_client.post(url, {"user": charlie.pk}).status_code == 302
     assert can_edit_committee(charlie, world.committee_b)
+    # The same role change as on the people pages, kept in the person's history.
+    event = PersonEvent.objects.get(user=charlie)
+    assert (event.kind, event.role, event.committee, event.by) == (
+        PersonEvent.Kind.ROLE_ADDED,
+        "editor",
+        world.committee_b,
+        sara,
+    )
 
 
 def test_secretariat_removes_an_editor(world, sara_client, alice):
     url = reverse("actionplan:committee_editor_remove", args=["utval-a", alice.pk])
     assert sara_client.post(url).status_code == 302
     assert not world.committee_a.editors.filter(pk=alice.pk).exists()
+    assert PersonEvent.objects.get(user=alice).kind == PersonEvent.Kind.ROLE_REMOVED
 
 
 def test_editor_cannot_manage_editors(world, alice_client, charlie):
