@@ -37,7 +37,7 @@ EXCLUDED_MODELS = {
     "contenttypes.contenttype",
     "auth.permission",
     "sessions.session",
-    "actionplan.contentversion",
+    "helsefellesskap.contentversion",
 }
 # /healthz writes and deletes probe files here; nothing to keep.
 EXCLUDED_MEDIA_DIRS = {"healthz"}

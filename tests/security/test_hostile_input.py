@@ -361,7 +361,7 @@ WITHOUT_MIXIN = {
     # The code is joined without any whitespace (clean_token) and compared, never stored.
     "helsefellesskap.forms.TokenForm",
     # Passwords are hashed, never shown or sent on; changing them would lock the person out.
-    "people.forms.AcceptInvitationForm",
+    "actionplan.people.forms.AcceptInvitationForm",
 }
 
 
