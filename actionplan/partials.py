@@ -3,7 +3,6 @@
 from django.template.defaultfilters import urlencode
 from django.urls import reverse
 from django.utils.html import escape
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -16,16 +15,6 @@ from .rights import can_edit_committee_id
 from .services import year_locked_for
 from .status_html import cell as public_cell
 from .status_html import year_cell_class
-
-
-def safe_next(request, default: str) -> str:
-    """The page to return to after a save: the given "next" if it is on this site."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
 
 
 def cell_id(measure, year) -> str:

@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -27,6 +26,7 @@ from helsefellesskap.forms import DigestSettingsForm, VisitorFollowForm
 from helsefellesskap.middleware import client_ip
 from helsefellesskap.models import DigestFrequency, Follow, Subscriber
 from helsefellesskap.page_cache import CACHE_DOWN
+from helsefellesskap.redirects import safe_next
 
 logger = logging.getLogger(__name__)
 # A visitor's follow form sends a confirmation e-mail: at most this many an hour from one
@@ -43,10 +43,7 @@ def _followable_or_404(kind, pk, user):
 
 
 def _back(request, obj):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(obj)
+    return redirect(safe_next(request, obj.get_absolute_url()))
 
 
 @login_required

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from django_otp.qr import write_qrcode_image
 from helsefellesskap.enrolment import enrolment_needs_link, enrolment_token_valid
 from helsefellesskap.forms import TokenForm
 from helsefellesskap.middleware import client_ip
+from helsefellesskap.redirects import safe_next
 from helsefellesskap.twofactor import has_two_factor, replace_recovery_codes, two_factor_mandatory
 
 logger = logging.getLogger("helsefellesskap.auth")
@@ -31,12 +31,7 @@ logger = logging.getLogger("helsefellesskap.auth")
 
 def _next_url(request) -> str:
     """Where to go afterwards: the `next` parameter when it points into the portal."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("home")
+    return safe_next(request, reverse("home"))
 
 
 def _log(event: str, request, **fields) -> None:

@@ -8,6 +8,7 @@ the places where writes belong: the apps' services, the models' own methods, and
 """
 
 import ast
+import functools
 from pathlib import Path
 
 from django.apps import apps
@@ -56,14 +57,15 @@ def _domain_model_names() -> set[str]:
     return {model.__name__ for app in APPS for model in apps.get_app_config(app).get_models()}
 
 
-def _relation_names() -> set[str]:
-    return {
+@functools.cache
+def _relation_names() -> frozenset[str]:
+    return frozenset(
         field.name
         for app in APPS
         for model in apps.get_app_config(app).get_models()
         for field in model._meta.get_fields()
         if field.many_to_many and not field.auto_created
-    }
+    )
 
 
 def _receiver(node: ast.expr) -> str:

@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from helsefellesskap.redirects import safe_next
 from helsefellesskap.secretariat import require_secretariat
 
 from .. import services
 from ..cycle_forms import DeadlineForm, NextPlanForm
 from ..models import RevisionYear, SentReminder
 from ..next_plan import next_plan_preview
-from ..partials import safe_next
 from ..rights import current_plan_or_404
 
 

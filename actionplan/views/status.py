@@ -10,10 +10,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from helsefellesskap.redirects import safe_next
+
 from .. import services
 from ..forms import ReportReasonForm, StatusForm, add_model_errors, status_row_formset
 from ..models import Measure, Plan
-from ..partials import StatusCells, cell_id, safe_next, status_form_context
+from ..partials import StatusCells, cell_id, status_form_context
 from ..rights import get_committee_for_editor, get_measure_for_editor
 from ..services import StatusesRefused, StatusRow, measure_status_set, measure_statuses_report
 from ..versioning import VersionConflict, YearLocked

@@ -268,6 +268,15 @@ def test_secretariat_sets_the_deadline(cycle, client, secretariat):
     assert cycle["revision"].deadline == datetime.date(2026, 4, 1)
 
 
+def test_after_the_deadline_is_saved_a_next_off_the_site_is_not_followed(
+    cycle, client, secretariat
+):
+    client.force_login(secretariat)
+    data = {"deadline": "2026-04-01", "next": "https://evil.example/phish"}
+    response = client.post(reverse("actionplan:revision_deadline"), data)
+    assert response["Location"] == reverse("actionplan:revision_deadline")
+
+
 def test_bad_deadline_is_refused_with_a_message(cycle, client, secretariat):
     client.force_login(secretariat)
     response = client.post(reverse("actionplan:revision_deadline"), {"deadline": "2031-01-01"})
