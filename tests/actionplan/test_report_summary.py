@@ -42,7 +42,9 @@ def report_pdf(django_db_setup, django_db_blocker, tmp_path_factory):
         groups = list(PriorityGroup.objects.all())
         for measure, group in zip(Measure.objects.in_plan(plan)[10:14], groups, strict=False):
             measure.priority_groups.add(group)
-        assert connection.settings_dict["NAME"].startswith("test_")
+        # The test database (PostgreSQL's test_…, or SQLite's in-memory one), never the real.
+        name = connection.settings_dict["NAME"]
+        assert name.startswith("test_") or name.startswith("file:memorydb"), name
         with override_settings(PDF_PART_CACHE_DIR=str(tmp_path_factory.mktemp("parts"))):
             content = render_report_pdf(plan=plan, year=YEAR).content
         with translation.override("nn"):
