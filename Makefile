@@ -42,9 +42,13 @@ run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py demo_users
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
 
-# The whole test suite. Service tests skip (with the reason) unless the service is configured.
+# The whole test suite, on every core (pytest-xdist; each worker has its own test database and
+# Redis database, tests/parallel.py; one test file stays on one worker, so its module fixtures
+# are made once). TEST_WORKERS=0 runs it in one process. Service tests skip (with the reason)
+# unless the service is configured.
+TEST_WORKERS ?= auto
 test: install oidc-provider
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The real OpenID provider the sign-in tests start (npm oidc-provider, locked in
 # tests/oidc/provider/package-lock.json). Without Node the `oidc` tests skip with the reason.

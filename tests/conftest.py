@@ -116,7 +116,9 @@ def _compile_stale_translations():
     for po in (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/django.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            polib.pofile(str(po)).save_as_mofile(str(mo))
+            partial = mo.with_suffix(f".mo.{os.getpid()}")  # parallel workers read it meanwhile
+            polib.pofile(str(po)).save_as_mofile(str(partial))
+            partial.replace(mo)
             compiled = True
     if compiled:
         from django.utils.translation import trans_real
