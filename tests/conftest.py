@@ -17,7 +17,14 @@ import pytest
 import redis
 from django.conf import settings
 
-from tests.factories import make_committee, make_editor_world, make_person, make_user
+from tests.factories import (
+    make_alice,
+    make_bob,
+    make_charlie,
+    make_committee,
+    make_editor_world,
+    make_sara,
+)
 
 
 def _redis_reachable() -> bool:
@@ -153,34 +160,22 @@ def committee_b(db):
 
 @pytest.fixture
 def alice(committee_a):
-    """Alice Aasen edits committee A, and nothing else."""
-    user = make_user("alice", first_name="Alice", last_name="Aasen", email="alice@example.org")
-    make_person("Alice Aasen", user=user)
-    committee_a.editors.add(user)
-    return user
+    return make_alice(edits=committee_a)
 
 
 @pytest.fixture
 def bob(committee_b):
-    """Bob Berg edits committee B, and nothing else."""
-    user = make_user("bob", first_name="Bob", last_name="Berg", email="bob@example.org")
-    make_person("Bob Berg", user=user)
-    committee_b.editors.add(user)
-    return user
+    return make_bob(edits=committee_b)
 
 
 @pytest.fixture
 def charlie(db):
-    """Charlie is signed in and may edit nothing."""
-    return make_user("charlie", first_name="Charlie", email="charlie@example.org")
+    return make_charlie()
 
 
 @pytest.fixture
 def sara(db):
-    """Sara Sekretær from the secretariat: may edit everything."""
-    return make_user(
-        "sara", secretariat=True, first_name="Sara", last_name="Sekretær", email="sara@example.org"
-    )
+    return make_sara()
 
 
 @pytest.fixture

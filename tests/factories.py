@@ -34,6 +34,49 @@ def make_person(name=None, *, user=None, **fields):
     return Person.objects.create(name=name or f"Person {next(_seq)}", user=user, **fields)
 
 
+# --- The test world's people, defined once. tests/conftest.py offers them as fixtures (alice,
+# bob, charlie, sara, with committees A and B); tests that cannot take a function fixture
+# (module-scoped data, a live server's thread, a backup made before the test database) call
+# these. Anyone else a test needs is made with make_user and a name of its own.
+
+
+def make_alice(*, edits=None):
+    """Alice Aasen, who edits committee A (`edits`) and nothing else."""
+    user = make_user("alice", first_name="Alice", last_name="Aasen", email="alice@example.org")
+    make_person("Alice Aasen", user=user)
+    if edits is not None:
+        edits.editors.add(user)
+    return user
+
+
+def make_bob(*, edits=None):
+    """Bob Berg, who edits committee B (`edits`) and nothing else."""
+    user = make_user("bob", first_name="Bob", last_name="Berg", email="bob@example.org")
+    make_person("Bob Berg", user=user)
+    if edits is not None:
+        edits.editors.add(user)
+    return user
+
+
+def make_charlie():
+    """Charlie Christensen is signed in and may edit nothing."""
+    return make_user(
+        "charlie", first_name="Charlie", last_name="Christensen", email="charlie@example.org"
+    )
+
+
+def make_sara():
+    """Sara Sekretær from the secretariat: may edit everything."""
+    return make_user(
+        "sara", secretariat=True, first_name="Sara", last_name="Sekretær", email="sara@example.org"
+    )
+
+
+def person_of(user):
+    """The person (name in the plan) a persona is."""
+    return Person.objects.get(user=user)
+
+
 def make_plan(**fields):
     defaults = {
         "title": "Felles handlingsplan 2023-2026",
@@ -144,9 +187,7 @@ def make_editor_world(*, alice=None, committee_a=None, committee_b=None):
     from types import SimpleNamespace
 
     plan = make_plan()
-    if alice is None:
-        alice = make_user("alice", first_name="Alice", last_name="Aasen")
-        make_person("Alice Aasen", user=alice)
+    alice = alice or make_alice()
     committee_a = committee_a or make_committee("Utval A", slug="utval-a", editors=[alice])
     committee_b = committee_b or make_committee("Utval B", slug="utval-b")
     goal_a = make_goal(plan, committee_a, order=10)

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.artifacts import record_figures
-from tests.factories import make_plan_with_measures, make_user
+from tests.factories import make_plan_with_measures, make_sara
 from tests.processes import WORKER_VISIBILITY_TIMEOUT, start_celery_worker
 from tests.test_fault_redis_unavailable import _point_celery_at
 
@@ -77,7 +77,7 @@ def test_a_report_rendering_while_the_broker_restarts_is_finished_once(
     url = broker(*COMPOSE_BROKER)
     call_command("load_real_plan", verbosity=0)
     plan = Plan.objects.current()
-    sara = make_user("sara", secretariat=True)
+    sara = make_sara()
     worker = start_celery_worker(tmp_path / "worker.log")
     try:
         report, _ = services.report_request(plan=plan, year=2024, by=sara)

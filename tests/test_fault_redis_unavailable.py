@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from tests.artifacts import record_figures
-from tests.factories import make_plan_with_measures, make_user
+from tests.factories import make_alice, make_plan_with_measures
 from tests.test_fuzz_every_url import _log_in
 
 # The report pipeline comes from the "reports" branch; until it is merged there is nothing to test.
@@ -134,7 +134,7 @@ def test_report_asked_for_while_redis_is_down_is_refused_clearly_and_retry_works
 def test_editor_sees_the_same_clear_refusal_while_redis_is_down(client, settings, celery_app):
     plan, measures = make_plan_with_measures(3, committees=1)
     committee = measures[0].goal.committee
-    alice = make_user("alice")
+    alice = make_alice()
     committee.editors.add(alice)
     client.force_login(alice)
     _redis_down(settings, celery_app)

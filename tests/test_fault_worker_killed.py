@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from tests.artifacts import record_figures
-from tests.factories import make_user
+from tests.factories import make_sara
 from tests.processes import start_celery_worker
 
 # The report pipeline comes from the "reports" branch; until it is merged there is nothing to test.
@@ -47,7 +47,7 @@ def test_report_survives_the_worker_killed_mid_render(tmp_path):
     app.connection_for_write().default_channel.client.flushdb()  # no message of earlier runs
     call_command("load_real_plan", verbosity=0)
     plan = Plan.objects.current()
-    sara = make_user("sara", secretariat=True)
+    sara = make_sara()
     log_path = tmp_path / "worker.log"
 
     first = start_celery_worker(log_path)
@@ -111,7 +111,7 @@ def test_a_second_worker_finishes_the_report_of_a_worker_killed_mid_render(tmp_p
     app.connection_for_write().default_channel.client.flushdb()  # no message of earlier runs
     call_command("load_real_plan", verbosity=0)
     plan = Plan.objects.current()
-    sara = make_user("sara", secretariat=True)
+    sara = make_sara()
     logs = [tmp_path / "worker-a.log", tmp_path / "worker-b.log"]
     workers = [start_celery_worker(path) for path in logs]
     try:

@@ -54,6 +54,7 @@ from tests.artifacts import artifacts_dir
 from tests.factories import (
     make_action_point,
     make_agenda_item,
+    make_alice,
     make_committee,
     make_goal,
     make_guideline,
@@ -66,7 +67,6 @@ from tests.factories import (
     make_status,
     make_subgoal,
     make_totp_device,
-    make_user,
 )
 
 # Hypothesis examples per URL pattern and persona: the three tests take about 90 s on the
@@ -737,7 +737,7 @@ def _run(persona, user, alice, sara, tried_by_persona, server_errors, *, guard):
 def test_anonymous_hostile_requests_change_nothing_and_never_fail(
     db, secretariat, tried_by_persona, server_errors
 ):
-    alice = make_user("alice")
+    alice = make_alice()
     _run(
         "anonymous",
         None,
@@ -759,7 +759,7 @@ def _touches_only_others(request) -> bool:
 def test_editor_changes_nothing_of_other_committees_and_never_fails(
     db, secretariat, tried_by_persona, server_errors
 ):
-    alice = make_user("alice")
+    alice = make_alice()
     _run(
         "editor",
         alice,
@@ -775,7 +775,7 @@ def test_secretariat_hostile_requests_never_fail(db, secretariat, tried_by_perso
     _run(
         "secretariat",
         secretariat,
-        make_user("alice"),
+        make_alice(),
         secretariat,
         tried_by_persona,
         server_errors,

@@ -156,7 +156,7 @@ def _plan_import_apply(world, side):
     from actionplan.docx_read import read_plan_docx
     from actionplan.docx_uploads import keep_upload
     from tests.actionplan.docx_builder import build_docx, plan_to_doc
-    from tests.factories import make_user
+    from tests.factories import make_sara
 
     target = _side(world, side)["measure"]
     committees = plan_to_doc(
@@ -165,7 +165,7 @@ def _plan_import_apply(world, side):
     data = build_docx(committees, years=world.plan.years)
     changes = plan_docx_changes(read_plan_docx(data), world.plan)
     sara = get_user_model().objects.filter(username="sara").first()
-    sara = sara or make_user("sara", secretariat=True)
+    sara = sara or make_sara()
     token = keep_upload(
         data, user=sara, file_name="plan.docx", plan_id=world.plan.pk, digest=changes.digest()
     )

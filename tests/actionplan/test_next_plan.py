@@ -7,15 +7,15 @@ from django.urls import reverse
 from actionplan.models import Goal, Measure, MeasureStatus, Plan, SubGoal
 from actionplan.services import plan_start_next
 from tests.factories import (
+    make_alice,
     make_committee,
     make_goal,
     make_measure,
-    make_person,
     make_plan,
     make_priority_groups,
     make_status,
     make_subgoal,
-    make_user,
+    person_of,
 )
 
 FORM = {"title": "Felles handlingsplan 2027-2030", "start_year": "2027", "end_year": "2030"}
@@ -26,8 +26,8 @@ def old(db):
     """The plan 2023–2026: committee A with a goal and sub-goal; measures done (left behind),
     not done, in progress, not reported, done earlier but in progress lately, and retired."""
     plan = make_plan()
-    alice = make_user("alice", email="alice@example.no")
-    committee = make_committee("Utval A", leader=make_person("Alice", user=alice))
+    alice = make_alice()
+    committee = make_committee("Utval A", leader=person_of(alice))
     goal = make_goal(plan, committee, "Hovudmål A")
     sub = make_subgoal(goal, "Delmål A1")
     other_goal = make_goal(plan, committee, "Hovudmål ferdig")

@@ -18,9 +18,9 @@ from tests.factories import (
     make_measure,
     make_plan,
     make_priority_groups,
+    make_sara,
     make_status,
     make_subgoal,
-    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -206,7 +206,7 @@ def test_languages_do_not_share_a_copy(client, measure):
 
 @pytest.mark.parametrize("url", ["/", "/plan/table/"])
 def test_a_logged_in_user_never_gets_nor_seeds_the_anonymous_copy(client, measure, url):
-    user = make_user("sara", secretariat=True)
+    user = make_sara()
     logged_in = Client()
     logged_in.force_login(user)
     # Logged in first: nothing stored for the anonymous visitor that follows.

@@ -46,7 +46,7 @@ def test_coverage_shows_a_new_priority_group_link(board, world):
 
 
 def test_the_renamed_user_who_updated_last_shows_on_the_next_request(board, world):
-    editor = make_user("bob", first_name="Bob")
+    editor = make_user(first_name="Bob")  # no person in the plan: the board shows the user
     make_status(world.measure_a, 2024, "done", updated_by=editor)
     assert "Bob" in _progress(_page(board))
     editor.first_name = "Robert"

@@ -13,14 +13,16 @@ from django.urls import NoReverseMatch, reverse
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.pages import PAGE_TYPES, PortalData
 from tests.factories import (
+    make_alice,
+    make_charlie,
     make_committee,
     make_goal,
     make_measure,
-    make_person,
     make_plan,
+    make_sara,
     make_status,
     make_subgoal,
-    make_user,
+    person_of,
 )
 
 pytestmark = pytest.mark.browser
@@ -39,12 +41,12 @@ CASES = [
 def portal_data(transactional_db) -> PortalData:
     """A small plan as the real one looks: a committee with a goal, sub-goal and measures."""
     plan = make_plan()
-    alice = make_user("alice", first_name="Alice", last_name="Aasen")
+    alice = make_alice()
     committee = make_committee(
         "Fagleg samarbeidsutval for rehabilitering",
         short_name="Rehabilitering",
         slug="rehabilitering",
-        leader=make_person("Alice Aasen", user=alice),
+        leader=person_of(alice),
         editors=[alice],
     )
     goal = make_goal(plan, committee, "Pasientar får samanhengande rehabiliteringstenester")
@@ -55,9 +57,9 @@ def portal_data(transactional_db) -> PortalData:
         make_status(measure, 2024, status)
         measures.append(measure)
     users = {
-        "sara": make_user("sara", secretariat=True, first_name="Sara", last_name="Sekretær"),
+        "sara": make_sara(),
         "alice": alice,
-        "charlie": make_user("charlie", first_name="Charlie", last_name="Berg"),
+        "charlie": make_charlie(),
     }
     data = PortalData(plan=plan, committee=committee, measures=measures, users=users)
     if "guidelines" in settings.INSTALLED_APPS and _has_guidelines():

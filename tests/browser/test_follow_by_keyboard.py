@@ -5,14 +5,14 @@ import pytest
 from helsefellesskap.models import Follow
 from tests.browser.conftest import tab_to
 from tests.browser.test_journeys import _follow
-from tests.factories import make_editor_world, make_user
+from tests.factories import make_charlie, make_editor_world
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_person_follows_a_committee_and_stops_by_keyboard(visit, assert_accessible):
     world = make_editor_world()
-    charlie = make_user("charlie", email="charlie@example.org")
+    charlie = make_charlie()
     page = visit.open(world.committee_a.get_absolute_url(), lang="en", user=charlie)
 
     _follow(page, "Follow", exact=True)

@@ -6,12 +6,7 @@ import pytest
 
 from actionplan.models import MeasureStatus, Report
 from tests.browser.conftest import tab_to
-from tests.factories import (
-    PASSWORD,
-    make_editor_world,
-    make_guideline,
-    make_user,
-)
+from tests.factories import PASSWORD, make_editor_world, make_guideline, make_sara
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +49,7 @@ def test_committee_leader_sets_this_years_status_by_keyboard(visit, assert_acces
 
 def test_secretariat_requests_the_annual_report_and_downloads_it(visit, assert_accessible):
     world = make_editor_world()
-    make_user("sara", secretariat=True)
+    make_sara()
     page = visit.open("/accounts/login/", lang="en")
     _log_in(page, "sara")
 

@@ -4,7 +4,7 @@ and the accessibility check itself (it must report what it finds)."""
 import pytest
 
 from tests.browser.conftest import axe_violations, format_violations, tab_to
-from tests.factories import PASSWORD, make_plan, make_user
+from tests.factories import PASSWORD, make_alice, make_plan
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +49,7 @@ def test_browser_language_is_used_when_nothing_was_chosen(browser, live_server, 
 
 
 def test_log_in_and_out_with_the_keyboard(visit, plan):
-    make_user("alice", first_name="Alice", last_name="Aasen")
+    make_alice()
     page = visit.open("/accounts/login/", lang="en")
     tab_to(page, "Username").type("alice")
     tab_to(page, "Password").type(PASSWORD)

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from actionplan.models import Committee
-from tests.factories import make_committee, make_user
+from tests.factories import make_committee, make_sara
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def click(page, name):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_secretariat_invites_a_person_and_gives_a_role(visit, assert_accessible, width):
     committee = make_committee("Fagleg samarbeidsutval for rehabilitering", short_name="Rehab")
-    sara = make_user("sara", secretariat=True, first_name="Sara", last_name="Sekretær")
+    sara = make_sara()
     viewport = {"width": width, "height": 900}
     page = visit.open("/people/", lang="en", user=sara, viewport=viewport)
     assert page.get_by_role("heading", name="People and roles", level=1).is_visible()
@@ -65,7 +65,7 @@ def test_an_invited_person_sets_a_password_and_edits_min_profil(visit, assert_ac
     from actionplan.people.services import person_invite
 
     committee = make_committee("Utval for helseberedskap", short_name="Beredskap")
-    sara = make_user("sara", secretariat=True)
+    sara = make_sara()
     invitation = person_invite(
         email="ola@kommune.example", first_name="Ola", last_name="N", language="nn", by=sara
     )

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from actionplan.models import Committee, Measure
 from tests.browser.conftest import DESKTOP
-from tests.factories import make_user
+from tests.factories import make_alice
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ ACTION_POINTS = "/meetings/action-points/"
 def real_plan(transactional_db):
     call_command("load_real_plan", verbosity=0)
     committee = Committee.objects.get(slug="helsefremmende-og-forebyggende")
-    editor = make_user("alice", first_name="Alice", last_name="Aasen")
+    editor = make_alice()
     committee.editors.add(editor)
     # The longest words a measure may hold still wrap inside its cell.
     measure = Measure.objects.filter(goal__committee=committee).first()

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from actionplan.models import RevisionYear
 from meetings.models import MeetingSeries
 from tests.browser.conftest import DESKTOP
-from tests.factories import make_editor_world, make_user
+from tests.factories import make_editor_world, make_sara
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def test_locking_needs_its_page_and_unlocking_a_reason_kept_in_history(
     visit, assert_accessible, viewport
 ):
     world = make_editor_world()
-    sara = make_user("sara", secretariat=True, first_name="Sara", last_name="Sekretær")
+    sara = make_sara()
     world.plan.open_revision(2024, by=sara)
     page = visit.open("/plan/revision/?year=2024", lang="en", user=sara, viewport=viewport)
 

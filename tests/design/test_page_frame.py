@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 from django.utils import formats, translation
 
 from helsefellesskap.navigation import main_menu
-from tests.factories import make_committee, make_plan, make_user
+from tests.factories import make_alice, make_charlie, make_committee, make_plan, make_user
 
 ALL_SECTIONS = "tests.design.urls_all_sections"
 
@@ -85,9 +85,9 @@ def test_anonymous_visitor_sees_log_in_link_and_no_logout(client, plan):
 
 
 def test_logged_in_user_sees_name_and_logout_button(client, plan):
-    client.force_login(make_user("charlie", first_name="Charlie", last_name="Berg"))
+    client.force_login(make_charlie())
     html = client.get("/").content.decode()
-    assert "Charlie Berg" in html
+    assert "Charlie Christensen" in html
     assert 'action="/accounts/logout/" method="post"' in html
 
 
@@ -123,7 +123,7 @@ def test_menu_leaves_out_sections_whose_pages_do_not_exist_yet(db):
 
 def test_editor_sees_own_sections_but_not_the_revision_board(settings, client, plan):
     settings.ROOT_URLCONF = ALL_SECTIONS
-    alice = make_user("alice")
+    alice = make_alice()
     make_committee(editors=[alice])
     client.force_login(alice)
     html = client.get("/plan/").content.decode()

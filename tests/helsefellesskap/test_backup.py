@@ -19,13 +19,15 @@ from django.core.management.base import CommandError
 from actionplan.models import Measure, MeasureStatus, RevisionYear, Status
 from helsefellesskap.backup import backed_up_models, media_files
 from tests.factories import (
+    make_alice,
     make_committee,
     make_goal,
     make_measure,
-    make_person,
     make_plan_with_measures,
+    make_sara,
     make_status,
     make_user,
+    person_of,
 )
 
 REPORT = b"%PDF-1.7 a generated report\n" + bytes(range(256)) * 40
@@ -33,12 +35,12 @@ REPORT = b"%PDF-1.7 a generated report\n" + bytes(range(256)) * 40
 
 def build_portal_content():
     """Plan, statuses with history, users with memberships and an uploaded file."""
-    sara = make_user("sara", secretariat=True, first_name="Sara")
-    alice = make_user("alice")
+    sara = make_sara()
+    alice = make_alice()
     plan, measures = make_plan_with_measures(15)
     committee = measures[0].goal.committee
     committee.editors.add(alice)
-    committee.leader = make_person("Alice Leiar", user=alice)
+    committee.leader = person_of(alice)
     committee.save()
     # History: each save records a historical row, with who made it.
     status = measures[0].statuses.get(year=2023)
@@ -261,7 +263,7 @@ def test_backup_and_restore_stream_through_standard_output_and_input(
 
 def test_real_plan_with_its_history_survives_a_round_trip(transactional_db, settings, tmp_path):
     call_command("load_real_plan", verbosity=0)
-    sara = make_user("sara", secretariat=True)
+    sara = make_sara()
     # A year of reporting on top of the document: new statuses and changed ones, with history.
     for measure in Measure.objects.active().order_by("pk")[:20]:
         status, _ = MeasureStatus.objects.get_or_create(measure=measure, year=2025)

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from actionplan.models import Committee, Measure
-from tests.factories import log_in_with_two_factor, make_guideline, make_user
+from tests.factories import log_in_with_two_factor, make_guideline, make_sara
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +47,9 @@ def test_pages_break_no_content_security_policy_rule(live_server, settings):
     from playwright.sync_api import sync_playwright
 
     call_command("load_real_plan", verbosity=0)
-    sara = make_user("sara", secretariat=True, is_staff=True)
+    sara = make_sara()
+    sara.is_staff = True  # she opens the admin too
+    sara.save()
     guideline = make_guideline("Utskriving frå sjukehus", body="# Føremål\n\nTekst.", by=sara)
     client = Client()
     log_in_with_two_factor(client, sara)

@@ -8,7 +8,7 @@ from django.test import RequestFactory, override_settings
 
 from helsefellesskap.logging import JsonFormatter
 from helsefellesskap.middleware import client_ip
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_alice
 
 
 def records(caplog, logger: str, event: str):
@@ -41,7 +41,7 @@ def test_a_hostile_request_id_is_replaced(client, db, caplog):
 
 def test_login_is_logged_with_user_and_address(client, db, caplog):
     caplog.set_level(logging.INFO)
-    alice = make_user("alice")
+    alice = make_alice()
 
     client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
 
@@ -52,7 +52,7 @@ def test_login_is_logged_with_user_and_address(client, db, caplog):
 
 
 def test_failed_login_is_logged_without_the_password(db, caplog):
-    make_user("alice")
+    make_alice()
     request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="10.1.2.3")
 
     assert authenticate(request, username="alice", password="not-the-password") is None

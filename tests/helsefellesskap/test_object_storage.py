@@ -25,12 +25,14 @@ from meetings.models import Attachment, MinutesExport
 from meetings.services import minutes_export_request
 from tests.artifacts import record_figures
 from tests.factories import (
+    make_alice,
+    make_charlie,
     make_committee,
     make_guideline,
     make_meeting,
-    make_person,
     make_plan_with_measures,
-    make_user,
+    make_sara,
+    person_of,
 )
 
 pytestmark = [pytest.mark.s3, pytest.mark.django_db(transaction=True)]
@@ -50,8 +52,8 @@ def bucket_bytes(s3, name: str) -> bytes:
 @pytest.fixture
 def editor_and_guideline(db):
     committee = make_committee("Fagleg samarbeidsutval for rehabilitering", slug="rehabilitering")
-    alice = make_user("alice", email="alice@example.org")
-    committee.leader = make_person("Alice Aas", user=alice)
+    alice = make_alice()
+    committee.leader = person_of(alice)
     committee.save()
     return alice, make_guideline("Samarbeid om innlegging", committee=committee)
 
@@ -151,7 +153,7 @@ def test_a_rendered_report_is_stored_in_the_bucket_and_served_only_to_its_reader
     client, s3_storage
 ):
     plan, _ = make_plan_with_measures(3)
-    sara = make_user("sara", secretariat=True)
+    sara = make_sara()
     report, _ = services.report_request(plan=plan, year=2024, by=sara)
     report.refresh_from_db()
     download_url = reverse("actionplan:report_download", args=[report.pk])
@@ -159,7 +161,7 @@ def test_a_rendered_report_is_stored_in_the_bucket_and_served_only_to_its_reader
     assert report.file.name in bucket_names(s3_storage)
     assert bucket_bytes(s3_storage, report.file.name).startswith(b"%PDF")
     assert bucket_bytes(s3_storage, report.file.name).__len__() == report.size
-    client.force_login(make_user("charlie"))
+    client.force_login(make_charlie())
     assert client.get(download_url).status_code in {403, 404}
     client.force_login(sara)
     download = client.get(download_url)
@@ -204,7 +206,7 @@ def test_backup_and_restore_round_trip_the_buckets_attachments_and_reports(
         {"file": SimpleUploadedFile("Retningsline.pdf", PDF_BYTES), "title": "R"},
     )
     plan, _ = make_plan_with_measures(2)
-    sara = make_user("sara", secretariat=True)
+    sara = make_sara()
     report, _ = services.report_request(plan=plan, year=2024, by=sara)
     report.refresh_from_db()
     # A meeting's attachment and its minutes as PDF: every kind of file the portal keeps.
@@ -317,7 +319,7 @@ def test_a_report_rendered_while_the_object_storage_is_down_fails_clearly_and_a_
     s3_storage, s3_outage
 ):
     plan, _ = make_plan_with_measures(3)
-    sara = make_user("sara", secretariat=True)
+    sara = make_sara()
     s3_outage.cut()
 
     report, _ = services.report_request(plan=plan, year=2024, by=sara)  # rendered in-process

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from tests.factories import PASSWORD, log_in_with_two_factor, make_user
+from tests.factories import PASSWORD, log_in_with_two_factor, make_alice, make_user
 from tests.test_compose import read_env_example
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -155,7 +155,7 @@ def test_templates_have_no_inline_script_or_style():
 
 
 def test_session_ends_after_a_working_day_or_when_the_browser_closes(client, db):
-    make_user("alice")
+    make_alice()
 
     response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from meetings.models import ActionPoint
 from tests.factories import (
     make_action_point,
+    make_alice,
     make_committee,
     make_meeting,
     make_person,
@@ -79,7 +80,7 @@ def test_a_meeting_made_private_leaves_the_list_at_once(client, point):
 
 
 def test_private_points_are_never_served_to_readers_from_an_editors_cache(client, point, charlie):
-    alice = make_user("alice")
+    alice = make_alice()
     committee = make_committee("Utval A", editors=[alice])
     make_action_point(make_meeting("Lukka", is_public=False, committee=committee), "Løyndom")
     client.force_login(make_user(secretariat=True))

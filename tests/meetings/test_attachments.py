@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from meetings.models import Attachment
-from tests.factories import make_meeting
+from tests.factories import make_bob, make_meeting
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -55,9 +55,8 @@ def test_a_file_too_large_is_refused_with_the_limit(client, alice, meeting, sett
 
 
 def test_editor_of_another_committee_cannot_attach(client, meeting, committee_b):
-    from tests.factories import make_user
 
-    bob = make_user("bob")
+    bob = make_bob()
     committee_b.editors.add(bob)
     client.force_login(bob)
     response = client.post(

@@ -14,19 +14,21 @@ from icalendar import Calendar
 from helsefellesskap.text import one_line
 from meetings.models import ActionPoint, Meeting, MeetingSeries
 from tests.factories import (
+    make_alice,
+    make_bob,
     make_committee,
     make_goal,
     make_measure,
     make_meeting,
     make_plan,
+    make_sara,
     make_series,
-    make_user,
 )
 
 
 @pytest.fixture
 def world(db):
-    alice = make_user("alice")
+    alice = make_alice()
     a = make_committee("Utval A", slug="utval-a", editors=[alice])
     b = make_committee("Utval B", slug="utval-b")
     plan = make_plan()
@@ -170,11 +172,11 @@ def test_the_secretariat_with_an_app_neither_appoints_nor_locks_on_the_password(
     from tests.factories import make_revision_year, make_totp_device
 
     settings.TWO_FACTOR_ENFORCED = enforced
-    sara = make_user("sara", secretariat=True)
+    sara = make_sara()
     make_revision_year(world["measure_a"].goal.plan, 2024, by=sara)
     make_totp_device(sara)
     client.force_login(sara)
-    bob = make_user("bob")
+    bob = make_bob()
 
     client.post("/plan/committees/utval-b/editors/", {"user": bob.pk})
     client.post("/plan/revision/2024/lock/")
@@ -210,7 +212,7 @@ def test_a_secretariat_account_not_enrolled_cannot_enrol_a_phone_on_the_password
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     settings.TWO_FACTOR_ENFORCED = enforced
-    sara = make_user("sara", secretariat=True)
+    sara = make_sara()
     client.force_login(sara)
 
     client.get("/accounts/two-factor/set-up/")

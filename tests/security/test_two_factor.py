@@ -21,8 +21,10 @@ from tests.factories import (
     PASSWORD,
     current_totp,
     log_in_with_two_factor,
+    make_bob,
     make_editor_world,
     make_revision_year,
+    make_sara,
     make_totp_device,
     make_user,
 )
@@ -39,7 +41,7 @@ def enforced(request, settings):
 @pytest.fixture
 def world(db):
     world = make_editor_world()
-    world.sara = make_user("sara", secretariat=True)
+    world.sara = make_sara()
     return world
 
 
@@ -102,7 +104,7 @@ def test_an_htmx_write_without_the_code_is_sent_to_the_code_page(client, world, 
 def test_the_secretariat_neither_appoints_nor_locks_on_the_password(client, world, enforced):
     revision = make_revision_year(world.plan, 2024, by=world.sara)
     _password_only(client, world.sara)
-    bob = make_user("bob")
+    bob = make_bob()
 
     appoint = client.post(
         reverse("actionplan:committee_editors", args=[world.committee_b.slug]), {"user": bob.pk}

@@ -16,22 +16,23 @@ from django.test import Client
 from tests.factories import (
     make_action_point,
     make_agenda_item,
+    make_charlie,
     make_editor_world,
     make_guideline,
     make_meeting,
     make_person,
     make_report,
+    make_sara,
     make_series,
     make_series_change,
     make_status,
-    make_user,
 )
 
 
 def build_world():
     world = make_editor_world()
-    world.charlie = make_user("charlie")
-    world.sara = make_user("sara", secretariat=True)
+    world.charlie = make_charlie()
+    world.sara = make_sara()
     for side in "ab":
         committee = getattr(world, f"committee_{side}")
         measure = getattr(world, f"measure_{side}")
