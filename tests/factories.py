@@ -40,22 +40,27 @@ def make_person(name=None, *, user=None, **fields):
 # these. Anyone else a test needs is made with make_user and a name of its own.
 
 
-def make_alice(*, edits=None):
-    """Alice Aasen, who edits committee A (`edits`) and nothing else."""
-    user = make_user("alice", first_name="Alice", last_name="Aasen", email="alice@example.org")
-    make_person("Alice Aasen", user=user)
+def _make_editor(first_name, last_name, edits):
+    user = make_user(
+        first_name.lower(),
+        first_name=first_name,
+        last_name=last_name,
+        email=f"{first_name.lower()}@example.org",
+    )
+    make_person(f"{first_name} {last_name}", user=user)
     if edits is not None:
         edits.editors.add(user)
     return user
+
+
+def make_alice(*, edits=None):
+    """Alice Aasen, who edits committee A (`edits`) and nothing else."""
+    return _make_editor("Alice", "Aasen", edits)
 
 
 def make_bob(*, edits=None):
     """Bob Berg, who edits committee B (`edits`) and nothing else."""
-    user = make_user("bob", first_name="Bob", last_name="Berg", email="bob@example.org")
-    make_person("Bob Berg", user=user)
-    if edits is not None:
-        edits.editors.add(user)
-    return user
+    return _make_editor("Bob", "Berg", edits)
 
 
 def make_charlie():
