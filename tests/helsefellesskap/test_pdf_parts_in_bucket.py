@@ -15,7 +15,6 @@ from pypdf import PdfReader
 from storages.backends.s3 import S3Storage
 
 from helsefellesskap import pdf_parts
-from tests.conftest import TcpForwarder
 
 pytestmark = pytest.mark.s3
 
@@ -40,23 +39,11 @@ def part_names(s3) -> set[str]:
     return {item["Key"] for item in listing.get("Contents", [])}
 
 
-def _part_options(s3_storage_settings: dict) -> dict:
-    """The pdf_parts storage as settings.py makes it from the default one under s3."""
-    return {**s3_storage_settings["OPTIONS"], "location": "pdf-parts", "file_overwrite": True}
-
-
 @pytest.fixture
 def part_bucket(settings, s3_storage, tmp_path):
-    """The parts go to the test's bucket, as STORAGE_BACKEND=s3 configures them; the local
-    folder is watched to show that nothing is kept on this host."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "pdf_parts": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": _part_options(settings.STORAGES["default"]),
-        },
-    }
-    settings.PDF_PART_STORAGE = "pdf_parts"
+    """The parts go to the test's bucket, as STORAGE_BACKEND=s3 configures them (the s3_storage
+    fixture); the local folder is watched to show that nothing is kept on this host."""
+    assert settings.PDF_PART_STORAGE == "pdf_parts"
     settings.PDF_PART_CACHE_DIR = tmp_path / "local-parts"
     settings.PDF_RENDER_WORKERS = 1
     return s3_storage
@@ -143,25 +130,9 @@ def test_a_part_is_one_object_named_by_its_content_and_carrying_its_checksum(par
 
 
 @pytest.fixture
-def part_bucket_outage(settings, part_bucket, moto_server):
-    """The parts' bucket reached through a forwarder the test can cut and restore."""
-    from botocore.config import Config
-
-    forwarder = TcpForwarder(moto_server.port)
-    forwarder.restore()
-    options = {
-        **settings.STORAGES["pdf_parts"]["OPTIONS"],
-        "endpoint_url": f"http://127.0.0.1:{forwarder.port}",
-        "client_config": Config(
-            connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"}
-        ),
-    }
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "pdf_parts": {**settings.STORAGES["pdf_parts"], "OPTIONS": options},
-    }
-    yield forwarder
-    forwarder.cut()
+def part_bucket_outage(part_bucket, s3_outage):
+    """The bucket (the parts' too) reached through a forwarder the test can cut and restore."""
+    return s3_outage
 
 
 def test_an_upload_cut_off_midway_leaves_no_part_and_the_render_goes_on(
