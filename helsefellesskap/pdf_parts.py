@@ -128,13 +128,16 @@ class BucketPartCache:
         if digest != hashlib.sha256(content).hexdigest():
             return None  # not a whole part: lay it out again (the new one replaces it)
         if time.time() - found["LastModified"].timestamp() > TOUCH_AFTER_SECONDS:
-            self.client.copy_object(
-                Bucket=self.bucket,
-                Key=self._name(key),
-                CopySource={"Bucket": self.bucket, "Key": self._name(key)},
-                Metadata={"sha256": digest},
-                MetadataDirective="REPLACE",
-            )
+            try:
+                self.client.copy_object(
+                    Bucket=self.bucket,
+                    Key=self._name(key),
+                    CopySource={"Bucket": self.bucket, "Key": self._name(key)},
+                    Metadata={"sha256": digest},
+                    MetadataDirective="REPLACE",
+                )
+            except storage_errors():  # the part is read: use it; it may be pruned earlier
+                logger.warning("pdf_part_not_touched", exc_info=True)
         return content
 
     def put(self, key: str, content: bytes) -> None:
