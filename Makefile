@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # System libraries WeasyPrint needs (Debian 12 names); gettext compiles the translations.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libjpeg62-turbo libopenjp2-7 libffi8 shared-mime-info fonts-dejavu-core gettext
 
-.PHONY: oidc-provider run test lint format migrations-check system-deps install demo bench clean messages translations screenshots
+.PHONY: oidc-provider run test lint format migrations-check system-deps install demo bench bench-editors clean messages translations screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,13 @@ bench: install
 	-psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))" 2>/dev/null
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput
 	$(BENCH_ENV) $(PY) manage.py bench --yes $(BENCH_ARGS)
+
+# Concurrent editors against one host: ramps until p99 passes 200 ms and writes the table into
+# docs/scaling.md ("Known limits"). Run it on a quiet machine. EDITORS_ARGS, e.g. --seconds 30.
+bench-editors: install
+	-psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))" 2>/dev/null
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput
+	$(BENCH_ENV) $(PY) manage.py bench_editors --yes $(EDITORS_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -39,8 +39,9 @@ EXCLUDED_MODELS = {
     "sessions.session",
     "helsefellesskap.contentversion",
 }
-# /healthz writes and deletes probe files here; nothing to keep.
-EXCLUDED_MEDIA_DIRS = {"healthz"}
+# /healthz writes and deletes probe files in healthz/; pdf-parts/ is the laid-out PDF parts' cache
+# (helsefellesskap/pdf_parts.py), rebuilt from the data by the next render. Nothing to keep.
+EXCLUDED_MEDIA_DIRS = {"healthz", "pdf-parts"}
 
 
 class BackupError(Exception):

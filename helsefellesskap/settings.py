@@ -350,6 +350,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # core) and each part is kept here, under a hash of its HTML, to be reused while it is unchanged.
 PDF_RENDER_WORKERS = int(os.environ.get("PDF_RENDER_WORKERS", "0")) or None
 PDF_PART_CACHE_DIR = Path(os.environ.get("PDF_PART_CACHE_DIR", MEDIA_ROOT / "pdf-parts"))
+# At most this many parts are kept (the least recently used go first), besides the 30 days.
+PDF_PART_CACHE_MAX_ENTRIES = int(os.environ.get("PDF_PART_CACHE_MAX_ENTRIES", "2000"))
 # A plan document (.docx) uploaded for import waits here, under a random name, between its
 # preview and "apply"; never served (outside MEDIA_ROOT). The import reads at most this much.
 PLAN_IMPORT_DIR = Path(os.environ.get("PLAN_IMPORT_DIR", BASE_DIR / "private" / "plan-imports"))
@@ -398,6 +400,16 @@ STORAGES = {
         )
     },
 }
+# The laid-out PDF parts (helsefellesskap/pdf_parts.py): with STORAGE_BACKEND=s3 in the same
+# bucket under pdf-parts/, shared by every worker host; otherwise PDF_PART_CACHE_DIR. A part's
+# name is the hash of its content's source, so writing it again writes the same part.
+PDF_PART_STORAGE = None
+if STORAGE_BACKEND == "s3":
+    STORAGES["pdf_parts"] = {
+        "BACKEND": DEFAULT_STORAGE["BACKEND"],
+        "OPTIONS": {**DEFAULT_STORAGE["OPTIONS"], "location": "pdf-parts", "file_overwrite": True},
+    }
+    PDF_PART_STORAGE = "pdf_parts"
 
 # Files attached to meetings (slides, PDF): larger uploads are refused with a message.
 MEETING_ATTACHMENT_MAX_BYTES = int(os.environ.get("MEETING_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))

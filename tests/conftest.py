@@ -418,7 +418,13 @@ def s3_storage(settings, moto_server):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+        # The laid-out PDF parts in the same bucket, as settings.py puts them.
+        "pdf_parts": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**options, "location": "pdf-parts", "file_overwrite": True},
+        },
     }
+    settings.PDF_PART_STORAGE = "pdf_parts"
     client.bucket = bucket
     return client
 
@@ -508,15 +514,22 @@ def s3_outage(settings, s3_storage, moto_server):
 
     forwarder = TcpForwarder(moto_server.port)
     forwarder.restore()
-    default = settings.STORAGES["default"]
-    options = {
-        **default["OPTIONS"],
+    through_forwarder = {
         "endpoint_url": f"http://127.0.0.1:{forwarder.port}",
         # Fail within seconds rather than after the client's long default retries.
         "client_config": Config(
             connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"}
         ),
     }
-    settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **{
+            alias: {
+                **settings.STORAGES[alias],
+                "OPTIONS": {**settings.STORAGES[alias]["OPTIONS"], **through_forwarder},
+            }
+            for alias in ("default", "pdf_parts")
+        },
+    }
     yield forwarder
     forwarder.cut()

@@ -268,3 +268,95 @@ def test_the_editor_load_signs_in_reads_and_saves_through_gunicorn():
     assert saved.version == MeasureStatus.history.filter(measure=world.measure_a).count()
     assert saved.version * 2 >= level.requests - 1  # every other request was a save
     assert level.p99_ms >= level.p50_ms > 0
+
+
+def _level(editors: int, p99_ms: float, errors: int = 0, load: float = 0.4):
+    from actionplan.bench.editors import EditorLevel
+
+    return EditorLevel(
+        editors=editors,
+        seconds=20.0,
+        requests=100 * editors,
+        requests_per_s=5.0 * editors,
+        saves_per_s=2.5 * editors,
+        p50_ms=p99_ms / 3,
+        p99_ms=p99_ms,
+        read_p99_ms=p99_ms,
+        save_p99_ms=p99_ms / 2,
+        errors=errors,
+        load_average=[load, load, load],
+        server_cpu_ms_per_request=40.0,
+    )
+
+
+def _ramped(p99_for, *, limit: int = 64) -> list:
+    """The levels the ramp asks for when n editors get p99_for(n)."""
+    from actionplan.bench.editors import ramp
+
+    results = []
+    while (n := ramp(results, limit=limit)) is not None:
+        results.append(_level(n, p99_for(n)))
+    return results
+
+
+def test_the_editor_ramp_doubles_until_p99_passes_then_finds_the_last_level_that_kept_it():
+    from actionplan.bench.editors import last_kept
+
+    results = _ramped(lambda n: 20 * n)  # p99 passes 200 ms beyond 10 editors
+
+    assert [row.editors for row in results] == [1, 2, 4, 8, 16, 12, 10, 11]
+    assert last_kept(results).editors == 10
+
+
+def test_the_editor_ramp_stops_at_one_editor_that_misses_and_at_the_limit():
+    from actionplan.bench.editors import last_kept
+
+    missed = _ramped(lambda n: 300)
+    assert [row.editors for row in missed] == [1]
+    assert last_kept(missed) is None
+
+    kept = _ramped(lambda n: 50, limit=12)
+    assert [row.editors for row in kept] == [1, 2, 4, 8, 12]
+    assert last_kept(kept).editors == 12
+
+
+def test_a_level_with_errors_does_not_keep_the_target():
+    from actionplan.bench.editors import last_kept
+
+    assert last_kept([_level(1, 50), _level(2, 60, errors=1), _level(4, 90)]).editors == 1
+
+
+def test_bench_editors_writes_its_table_between_its_markers_with_the_load(tmp_path):
+    from actionplan.bench.editors import last_kept
+    from actionplan.management.commands.bench_editors import END, START, Command
+
+    doc = tmp_path / "scaling.md"
+    doc.write_text(f"# Scaling\n\nBy hand before.\n\n{START}\nold table\n{END}\n\nBy hand after.\n")
+    results = [_level(1, 40), _level(2, 90), _level(4, 250, load=1.7), _level(3, 150)]
+    summary = {
+        "machine": {"date": "2026-12-08 06:00 UTC", "cores": 2, "load_average": [0.3, 0.2, 0.1]},
+        "load_average_end": [2.1, 0.9, 0.4],
+        "server": "gunicorn, 2 sync workers, loopback",
+        "reads per save": 1,
+        "seconds per level": 20,
+        "max editors": 64,
+    }
+
+    Command().write(summary, results, last_kept(results), results[2], doc)
+
+    text = doc.read_text()
+    assert text.startswith("# Scaling\n\nBy hand before.\n\n" + START)
+    assert text.endswith(END + "\n\nBy hand after.\n")
+    assert "old table" not in text
+    assert "at the start 0.3, 0.2, 0.1, at the end 2.1, 0.9, 0.4" in text
+    assert "the machine was quiet before the run" in text
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "ms" in line]
+    assert [row.split("|")[1].strip() for row in rows[1:]] == ["1", "2", "3", "4"]
+    assert "| 1.7 | missed |" in rows[-1]
+    assert "up to 3 editors saving without pause" in text
+    assert "at 4 p99 was 250 ms" in text
+
+    summary["machine"]["load_average"] = [6.5, 6.0, 5.0]
+    Command().write(summary, results, last_kept(results), results[2], doc)
+    assert "rerun on a quiet machine" in doc.read_text()
+    assert doc.read_text().count(START) == 1

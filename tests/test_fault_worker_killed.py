@@ -8,6 +8,7 @@ gets the unacknowledged message again (acks_late) and finishes the same report.
 
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -100,9 +101,10 @@ def _has_received_a_task(log_path) -> bool:
     return log_path.exists() and b"received" in log_path.read_bytes()
 
 
-def test_a_second_worker_finishes_the_report_of_a_worker_killed_mid_render(tmp_path):
-    """Two workers run; the one rendering is killed; the other, already running, gets the
-    unacknowledged message once the visibility timeout has passed and finishes the report."""
+def _kill_the_rendering_one_of_two_workers(tmp_path, hosts: list[dict]):
+    """Two workers (each with the environment of its host) run; the one rendering the real
+    plan's report is killed; the other, already running, gets the unacknowledged message once
+    the visibility timeout has passed. The report as it ended, and the seconds that took."""
     from actionplan import services
     from actionplan.models import Plan
     from helsefellesskap.celery import app
@@ -113,7 +115,7 @@ def test_a_second_worker_finishes_the_report_of_a_worker_killed_mid_render(tmp_p
     plan = Plan.objects.current()
     sara = make_sara()
     logs = [tmp_path / "worker-a.log", tmp_path / "worker-b.log"]
-    workers = [start_celery_worker(path) for path in logs]
+    workers = [start_celery_worker(path, **env) for path, env in zip(logs, hosts, strict=True)]
     try:
         report, created = services.report_request(plan=plan, year=2024, by=sara)
         assert created
@@ -134,8 +136,48 @@ def test_a_second_worker_finishes_the_report_of_a_worker_killed_mid_render(tmp_p
     assert report.attempts == 2
     assert _has_received_a_task(logs[survivor])
     assert (report.pages or 0) > 10
-    assert (settings.MEDIA_ROOT / report.file.name).stat().st_size == report.size
     assert type(report).objects.count() == 1
+    return report, recovered_in
+
+
+@pytest.mark.s3
+def test_on_two_hosts_that_share_only_the_bucket_the_second_worker_finishes_the_report(
+    tmp_path, s3_storage, moto_server
+):
+    """No folder in common: each worker has its own media and part folders, and the files
+    (the report, the laid-out parts) are in the object storage."""
+    bucket = {
+        "STORAGE_BACKEND": "s3",
+        "S3_BUCKET": s3_storage.bucket,
+        "S3_ENDPOINT_URL": moto_server.url,
+        "S3_REGION": "us-east-1",
+        "S3_ACCESS_KEY_ID": "testing-key",
+        "S3_SECRET_ACCESS_KEY": "testing-secret",
+    }
+    hosts = [
+        {
+            **bucket,
+            "MEDIA_ROOT": str(tmp_path / f"host-{n}"),
+            "PDF_PART_CACHE_DIR": str(tmp_path / f"host-{n}" / "parts"),
+        }
+        for n in (1, 2)
+    ]
+
+    report, _ = _kill_the_rendering_one_of_two_workers(tmp_path, hosts)
+
+    stored = s3_storage.head_object(Bucket=s3_storage.bucket, Key=report.file.name)
+    assert stored["ContentLength"] == report.size
+    listing = s3_storage.list_objects_v2(Bucket=s3_storage.bucket, Prefix="pdf-parts/")
+    assert listing.get("KeyCount", 0) > 3  # the laid-out parts, for the next render on any host
+    for host in hosts:  # nothing kept on either host
+        assert not any(path.is_file() for path in Path(host["MEDIA_ROOT"]).rglob("*"))
+
+
+def test_a_second_worker_finishes_the_report_of_a_worker_killed_mid_render(tmp_path):
+    """Two workers on one host (one media folder); the one rendering is killed; the other
+    finishes the report."""
+    report, recovered_in = _kill_the_rendering_one_of_two_workers(tmp_path, [{}, {}])
+    assert (settings.MEDIA_ROOT / report.file.name).stat().st_size == report.size
 
     record_figures(
         "worker_killed_second_worker_finishes",

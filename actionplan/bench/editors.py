@@ -8,6 +8,10 @@ next read of it is rendered afresh, not served from the cache. One host is gunic
 docker-compose runs it (2 sync workers) on loopback with the PostgreSQL and Redis of the
 environment. The load generator runs on the same machine, so its own CPU is part of what is
 measured.
+
+With no fixed levels, the number of editors doubles (1, 2, 4, ...) until p99 passes 200 ms (or
+a request fails), and is then halved between the last level that kept it and the first that
+did not, so the figure reported is the largest number of editors that kept p99 ≤ 200 ms.
 """
 
 import os
@@ -18,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -112,6 +117,30 @@ class _Editor:
         return False
 
 
+def ramp(results: list[EditorLevel], *, limit: int) -> int | None:
+    """The next number of editors to measure, or None when the limit is found: double while
+    every level keeps p99, then bisect between the last that kept it and the first that missed."""
+    if not results:
+        return 1
+    measured = {row.editors for row in results}
+    missed = [row.editors for row in results if not row.keeps_target]
+    if not missed:
+        last = max(measured)
+        return None if last >= limit else min(last * 2, limit)
+    high = min(missed)
+    low = max((n for n in measured if n < high), default=0)
+    middle = (low + high) // 2
+    return None if low == 0 or middle in measured else middle
+
+
+def last_kept(results: list[EditorLevel]) -> EditorLevel | None:
+    """The largest level that kept p99 ≤ 200 ms below the first that did not."""
+    missed = [row.editors for row in results if not row.keeps_target]
+    below = min(missed, default=float("inf"))
+    kept = [row for row in results if row.keeps_target and row.editors < below]
+    return max(kept, key=lambda row: row.editors, default=None)
+
+
 def _group_cpu_seconds(leader: int) -> float:
     """User + system CPU of a process and its children (gunicorn's master and workers)."""
     ticks = 0
@@ -142,9 +171,28 @@ def _drive(editor, deadline, latencies, errors, lock, reads_per_save):
 
 
 def measure_levels(
-    pairs, year, *, levels, seconds, workers=2, reads_per_save=1, server_env=None
+    pairs,
+    year,
+    *,
+    levels: list[int] | Callable[[list[EditorLevel]], int | None],
+    seconds,
+    workers=2,
+    reads_per_save=1,
+    server_env=None,
+    report: Callable[[EditorLevel], None] | None = None,
 ) -> list[EditorLevel]:
-    """Serve the portal with gunicorn on loopback; for each number of editors, drive them."""
+    """Serve the portal with gunicorn on loopback; for each number of editors, drive them.
+
+    `levels` is a list, or a function of the results so far giving the next level (`ramp`);
+    one editor per pair at most. `report` is told of each level as it is measured."""
+    if callable(levels):
+        next_level = levels
+    else:
+        fixed = list(levels)
+
+        def next_level(results):
+            return fixed[len(results)] if len(results) < len(fixed) else None
+
     port = _free_port()
     # The sessions are signed here: the server must share this process's key. No second
     # factor asked for: the editors are signed in already, as the tests sign people in.
@@ -168,10 +216,12 @@ def measure_levels(
     try:
         _wait_for_port(port, timeout=90)
         base = f"http://127.0.0.1:{port}"
-        editors = [_Editor(user, measure, year, base) for user, measure in pairs[: max(levels)]]
+        editors = [_Editor(user, measure, year, base) for user, measure in pairs]
         for editor in editors[: workers * 2]:  # each worker has loaded its templates
             editor.read()
-        for level in levels:
+        while (level := next_level(results)) is not None:
+            if level > len(editors):
+                raise ValueError(f"{level} editors asked for, {len(editors)} signed in")
             latencies, errors, lock = {"read": [], "save": []}, [0], threading.Lock()
             cpu_before = _group_cpu_seconds(server.pid)
             started = time.monotonic()
@@ -205,6 +255,8 @@ def measure_levels(
                     server_cpu_ms_per_request=round(cpu_ms / max(len(every), 1), 1),
                 )
             )
+            if report is not None:
+                report(results[-1])
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -19,6 +19,7 @@ import time
 import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from django.db import connection
 from django.test import Client
@@ -121,6 +122,18 @@ def describe_machine() -> dict:
         # The machine is shared: the load at the start says how noisy the figures are.
         "load_average": machine_load(),
     }
+
+
+def write_between_markers(path: Path, start: str, end: str, section: str) -> None:
+    """Put `section` between the two marker lines of a Markdown file, replacing what was there
+    (the rest of the file is left as written by hand), or add it with its markers at the end."""
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    block = f"{start}\n{section.strip()}\n{end}"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text)
 
 
 def machine_load() -> list[float]:

@@ -284,3 +284,11 @@ def test_real_plan_with_its_history_survives_a_round_trip(transactional_db, sett
     assert len(before["rows"]["actionplan.measure"]) > 100
     assert len(before["rows"]["actionplan.historicalmeasurestatus"]) >= 20
     assert MeasureStatus.history.filter(history_user=sara, year=2025).count() >= 20
+
+
+def test_the_laid_out_pdf_parts_are_left_out_of_the_backup(settings):
+    """A cache rebuilt by the next render (in the bucket under STORAGE_BACKEND=s3 too)."""
+    default_storage.save("pdf-parts/abc.pdf", ContentFile(b"%PDF part"))
+    default_storage.save("reports/report.pdf", ContentFile(REPORT))
+
+    assert list(media_files()) == ["reports/report.pdf"]

@@ -41,8 +41,10 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def bucket_names(s3) -> set[str]:
+    """The files in the bucket, the laid-out PDF parts' cache (pdf-parts/) left out."""
     listing = s3.list_objects_v2(Bucket=s3.bucket)
-    return {item["Key"] for item in listing.get("Contents", [])}
+    names = {item["Key"] for item in listing.get("Contents", [])}
+    return {name for name in names if not name.startswith("pdf-parts/")}
 
 
 def bucket_bytes(s3, name: str) -> bytes:

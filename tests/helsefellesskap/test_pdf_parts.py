@@ -126,6 +126,14 @@ def part_cache(settings, tmp_path):
     return settings.PDF_PART_CACHE_DIR
 
 
+def test_the_parts_are_kept_in_the_local_folder_by_default(part_cache, settings):
+    settings.PDF_RENDER_WORKERS = 1
+    assert settings.PDF_PART_STORAGE is None  # STORAGE_BACKEND=local
+    assert isinstance(pdf_parts.part_cache(), pdf_parts.FolderPartCache)
+    pdf_parts.render_parts([_html("<p>Lokal</p>")])
+    assert [path.suffix for path in part_cache.iterdir()] == [".pdf"]  # no temporary left
+
+
 def test_a_part_is_laid_out_once_and_reused_while_its_html_is_unchanged(part_cache, settings):
     settings.PDF_RENDER_WORKERS = 1
     first = pdf_parts.render_parts([_html("<p>A</p>"), _html("<p>B</p>")])

@@ -530,12 +530,5 @@ class Command(BaseCommand):
         }
         section = render_to_string("bench/pages.md", context).strip()
         path = docs / "benchmarks.md"
-        text = path.read_text() if path.exists() else "# Benchmarks\n"
-        block = f"{START}\n{section}\n{END}"
-        if START in text and END in text:
-            head, rest = text.split(START, 1)
-            text = head + block + rest.split(END, 1)[1]
-        else:
-            text = text.rstrip() + "\n\n" + block + "\n"
-        path.write_text(text)
+        benchmark.write_between_markers(path, START, END, section)
         self.stdout.write(f"Wrote {path}")

@@ -27,6 +27,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from actionplan.bench.harness import write_between_markers
 from actionplan.models import Measure, MeasureStatus, Plan, Status
 from actionplan.report import REPORT_LANGUAGE, build_report, render_report_pdf, report_html_parts
 from actionplan.synthetic import make_synthetic_plan, synthetic_plan_size
@@ -221,7 +222,6 @@ class Command(BaseCommand):
         (DOCS / "benchmarks-report.json").write_text(json.dumps(results, indent=2) + "\n")
         m = results["machine"]
         lines = [
-            START,
             "### Figures (written by `bench_report`)",
             "",
             f"`python manage.py bench_report` on {m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB "
@@ -266,15 +266,9 @@ class Command(BaseCommand):
                     f"{run['single_document_cpu_seconds']} | {run['single_document_seconds']} | "
                     f"{run['cpu_ratio']} | ≤ {CPU_RATIO_TARGET} ({verdict}) |"
                 )
-        lines += ["", "Raw figures: `docs/benchmarks-report.json`.", END]
-        section = "\n".join(lines)
+        lines += ["", "Raw figures: `docs/benchmarks-report.json`."]
         path = DOCS / "benchmarks.md"
-        text = path.read_text() if path.exists() else "# Benchmarks\n"
-        if START in text and END in text:
-            text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
-        else:
-            text = text.rstrip("\n") + "\n\n" + section + "\n"
-        path.write_text(text)
+        write_between_markers(path, START, END, "\n".join(lines))
         self.stdout.write(f"Wrote {path} and {DOCS / 'benchmarks-report.json'}")
 
 
