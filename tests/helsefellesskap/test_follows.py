@@ -481,3 +481,14 @@ def test_the_html_digest_is_in_the_subscribers_language(bob):
     assert "Nytt kapittel" in text
     assert "versjon 2" in text
     assert "Stopp" in text or "stopp" in text
+
+
+def test_a_stored_script_is_escaped_in_the_html_digest(alice, committee_a):
+    measure = make_measure(make_goal(make_plan(), committee_a), '<script>alert("x")</script>')
+    follow(alice, committee_a)
+    at(make_status(measure, 2026, "done", note="<img src=x onerror=alert(1)>"), YESTERDAY)
+    digests_send(now=NOW)
+    html = _html_of(mail.outbox[0])
+    assert "<script>" not in html
+    assert "<img" not in html
+    assert "&lt;script&gt;" in html
