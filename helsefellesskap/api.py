@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
+from django.http import HttpResponse
 from django.utils import translation
 from django.views.decorators.http import condition
 from ninja import Field, NinjaAPI, Path, Router, Schema
@@ -128,13 +129,27 @@ class Page(Schema, Generic[T]):
 COMMON_RESPONSES = {304: None, 404: Error, 422: Invalid, 429: Error}
 
 
-def page_of(request, queryset, *, page: int, page_size: int, item: Callable) -> dict:
-    """A Page of `queryset` (two queries: the count and the rows), each row made by `item`.
+def page_of(
+    request,
+    queryset,
+    *,
+    page: int,
+    page_size: int,
+    item: Callable | None = None,
+    items: Callable | None = None,
+) -> dict:
+    """A Page of `queryset` (the count, then the rows), each row made by `item`, or the whole
+    page's slice of the queryset made into its list by `items` (which may read it as values).
 
     A page past the last is an empty page, not an error: a list can shrink between requests."""
     count = queryset.count()
     start = (page - 1) * page_size
-    rows = list(queryset[start : start + page_size]) if start < count else []
+    if start >= count:
+        listed = []
+    elif items is not None:
+        listed = items(queryset[start : start + page_size])
+    else:
+        listed = [item(row) for row in queryset[start : start + page_size]]
 
     def link(number):
         query = request.GET.copy()
@@ -148,8 +163,15 @@ def page_of(request, queryset, *, page: int, page_size: int, item: Callable) -> 
         "page_size": page_size,
         "next": link(page + 1) if start + page_size < count else None,
         "previous": link(page - 1) if page > 1 and start - page_size < count else None,
-        "items": [item(row) for row in rows],
+        "items": listed,
     }
+
+
+def validated_elsewhere(request, body) -> HttpResponse:
+    """The JSON answer of a body built to its schema by the endpoint itself, without ninja
+    validating it again (a 50-row measure page spent a tenth of its time there); the schema
+    tests check such bodies against the OpenAPI document."""
+    return api.create_response(request, body, status=200)
 
 
 def absolute(request, path: str) -> str:

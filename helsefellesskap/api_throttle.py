@@ -17,7 +17,7 @@ from django.http import JsonResponse
 
 from helsefellesskap.cache_counters import count
 from helsefellesskap.middleware import client_ip
-from helsefellesskap.page_cache import CACHE_DOWN
+from helsefellesskap.page_cache import CACHE_DOWN, per_visitor_cookies
 
 logger = logging.getLogger("helsefellesskap.api")
 
@@ -54,15 +54,39 @@ def too_many_requests(retry_after: int) -> JsonResponse:
 
 
 class ApiRateLimitMiddleware:
-    """Refuse (429) anonymous API requests from an address over its limit."""
+    """Refuse (429) anonymous API requests from an address over its limit.
+
+    It sits above the anonymous page cache, so a copy served from there is counted too: a
+    request without a session or messages cookie is anonymous by construction and counted at
+    once; one with such a cookie passes the page cache and is counted in process_view, once
+    AuthenticationMiddleware has said whether its user is signed in."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(API_PREFIX) and not request.user.is_authenticated:
-            used, retry_after = count_request(client_ip(request))
-            if used > settings.API_RATE_LIMIT:
-                logger.warning("api_throttled_address", extra={"ip": client_ip(request)})
-                return too_many_requests(retry_after)
+        if request.path.startswith(API_PREFIX) and not any(
+            name in request.COOKIES for name in per_visitor_cookies()
+        ):
+            request._api_request_counted = True
+            refused = self._count(request)
+            if refused is not None:
+                return refused
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if (
+            request.path.startswith(API_PREFIX)
+            and not getattr(request, "_api_request_counted", False)
+            and not request.user.is_authenticated
+        ):
+            return self._count(request)
+        return None
+
+    def _count(self, request):
+        """Count the request; the 429 when its address is over the limit, else None."""
+        used, retry_after = count_request(client_ip(request))
+        if used > settings.API_RATE_LIMIT:
+            logger.warning("api_throttled_address", extra={"ip": client_ip(request)})
+            return too_many_requests(retry_after)
+        return None

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -104,8 +104,9 @@ def digest_sections(subscriber, start, end, changes: _Changes, followed_ids) -> 
     return sections
 
 
-def digest_message(*, subscriber, sections, start, end) -> EmailMessage:
-    """The e-mail, in the subscriber's language, with the one-click unsubscribe headers."""
+def digest_message(*, subscriber, sections, start, end) -> EmailMultiAlternatives:
+    """The e-mail, in the subscriber's language, as text with an HTML alternative, with the
+    one-click unsubscribe headers."""
     token = follows.unsubscribe_token(subscriber)
     unsubscribe_url = settings.PORTAL_URL + reverse("follows:unsubscribe", args=[token])
     context = {
@@ -118,10 +119,16 @@ def digest_message(*, subscriber, sections, start, end) -> EmailMessage:
         "manage_url": (settings.PORTAL_URL + reverse("follows:mine")) if subscriber.user_id else "",
     }
     with translation.override(subscriber.language):
-        subject = render_to_string("follows/email/digest_subject.txt", context)
+        subject = " ".join(render_to_string("follows/email/digest_subject.txt", context).split())
         body = render_to_string("follows/email/digest.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
+        # The same content as simple, accessible HTML (headings, lists, named links, the
+        # language declared), for mail programs that show HTML; the text stays the first part.
+        html = render_to_string(
+            "follows/email/digest.html",
+            {**context, "subject": subject, "language": subscriber.language},
+        )
+    message = EmailMultiAlternatives(
+        subject=subject,
         body=body,
         to=[subscriber.address],
         headers={
@@ -129,6 +136,8 @@ def digest_message(*, subscriber, sections, start, end) -> EmailMessage:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+    message.attach_alternative(html, "text/html")
+    return message
 
 
 def digest_send(*, subscriber, start, end, sections) -> SentDigest | None:

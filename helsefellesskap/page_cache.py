@@ -5,7 +5,10 @@ A view opts in with @anonymous_page_cache(state=..., query=...), where `state(re
 what else the page shows that can change: a content version that every save replaces, today's
 date. The key holds the host, path, the query string in canonical form, the language
 LocaleMiddleware would choose, and that state, so a save is on the very next request and
-languages never mix. Old copies are simply never asked for again and expire.
+languages never mix. Old copies are simply never asked for again and expire. Views that cannot
+carry the mark (the open-data API's endpoints: django-ninja makes one view per path) opt in by
+URL name with anonymous_page_cache_named(). A copy that carries an ETag or Last-Modified answers
+a matching If-None-Match or If-Modified-Since with 304, as the view would.
 
 The cache is bounded, so that nobody can fill it by varying the URL: only the parameters the
 view names in `query` take part (a request with any other is served, but not stored), their
@@ -41,7 +44,8 @@ from django.db import DatabaseError
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils.http import parse_http_date_safe
 from redis.exceptions import RedisError
 
 from helsefellesskap.cache_counters import count
@@ -55,7 +59,9 @@ PAGE_SECONDS = 24 * 60 * 60
 # A Vary header naming anything else than these makes a response unfit to share: the key
 # covers cookies (none allowed) and the language (resolved from Accept-Language).
 _KEYED_VARY = {"cookie", "accept-language"}
-_PRIVATE_CACHE_CONTROL = ("private", "no-store", "no-cache")
+# "no-cache" alone is no refusal: it asks a cache to check a copy before reusing it, and this
+# cache checks every copy by its key (the content's state) on every request.
+_PRIVATE_CACHE_CONTROL = ("private", "no-store")
 ATTRIBUTE = "anonymous_page_cache"
 # A query value longer than this is free text nobody else will ask for again: not stored.
 MAX_QUERY_VALUE = 40
@@ -105,6 +111,18 @@ def anonymous_page_cache(*, state: Callable, query: Iterable[str] = ()) -> Calla
     return mark
 
 
+#: Rules of views that cannot carry the attribute, by URL name ("api:measures"): django-ninja
+#: makes one view function per path, not per endpoint.
+_named_rules: dict[str, PageCacheRule] = {}
+
+
+def anonymous_page_cache_named(view_name: str, *, state: Callable, query: Iterable[str] = ()):
+    """anonymous_page_cache() for the view behind a URL name (call it from AppConfig.ready()
+    or at import of the module that defines the view, before the first request)."""
+    _named_rules[view_name] = PageCacheRule(state, query)
+    _page_rule.cache_clear()
+
+
 def per_visitor_cookies() -> tuple[str, ...]:
     """Cookies that mean the response may be personal: the session and pending messages."""
     return (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
@@ -117,7 +135,7 @@ def _page_rule(urlconf: str, path: str) -> PageCacheRule | None:
         match = resolve(path, urlconf)
     except Resolver404:
         return None
-    return getattr(match.func, ATTRIBUTE, None)
+    return getattr(match.func, ATTRIBUTE, None) or _named_rules.get(match.view_name)
 
 
 def resolved_language(request) -> str:
@@ -181,6 +199,20 @@ def unpack(packed: tuple) -> HttpResponse:
     return HttpResponse(zlib.decompress(body), status=status, headers=headers)
 
 
+def not_modified_or(request, response) -> HttpResponse:
+    """A 304 when the request's If-None-Match or If-Modified-Since matches the copy's ETag or
+    Last-Modified (the API's answers carry them), else the copy itself."""
+    etag, modified = response.get("ETag"), response.get("Last-Modified")
+    if not (etag or modified):
+        return response
+    return get_conditional_response(
+        request,
+        etag=etag,
+        last_modified=parse_http_date_safe(modified) if modified else None,
+        response=response,
+    )
+
+
 def shareable(response) -> bool:
     """May this response be served to every anonymous visitor with the same key?"""
     if response.status_code != 200 or response.streaming or response.cookies:
@@ -209,7 +241,7 @@ class AnonymousPageCacheMiddleware:
         if cached is not None:
             # A hit is anonymous by construction; the request log reads the user.
             request.user = AnonymousUser()
-            return unpack(cached)
+            return not_modified_or(request, unpack(cached))
         response = self.get_response(request)
         if request.method == "GET" and shareable(response) and not _is_authenticated(request):
             packed = pack(response)

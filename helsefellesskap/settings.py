@@ -93,6 +93,9 @@ MIDDLEWARE = [
     "helsefellesskap.middleware.DatabaseUnavailableMiddleware",
     # CORS headers on the open-data API's answers (GET only), its 429s included.
     "corsheaders.middleware.CorsMiddleware",
+    # Anonymous requests to the open-data API per address (api_throttle.py), answers from the
+    # page cache below included.
+    "helsefellesskap.api_throttle.ApiRateLimitMiddleware",
     # Anonymous visitors get opted-in pages (overview, plan table) whole from the cache, past
     # everything below; hits are still logged above (helsefellesskap/page_cache.py).
     "helsefellesskap.page_cache.AnonymousPageCacheMiddleware",
@@ -111,8 +114,6 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Many failed log-ins from one address, whatever the usernames (login_throttle.py).
     "helsefellesskap.login_throttle.LoginThrottleMiddleware",
-    # Anonymous requests to the open-data API per address (api_throttle.py).
-    "helsefellesskap.api_throttle.ApiRateLimitMiddleware",
     "helsefellesskap.twofactor.TwoFactorMiddleware",
 ]
 

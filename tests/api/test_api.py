@@ -206,3 +206,70 @@ def test_dates_are_iso(client, world):
     public.date = datetime.date(2026, 3, 2)
     public.save()
     assert api(client, "meeting", public.pk).json()["date"] == "2026-03-02"
+
+
+# --- The measures list for anonymous callers: kept whole in the page cache.
+
+
+def test_anonymous_callers_get_the_measure_list_from_the_page_cache(
+    client, world, django_assert_max_num_queries
+):
+    _plan, measures, committee, *_ = world
+    first = api(client, "measures", page_size=5, committee=committee.slug)
+    url = reverse("api:measures")
+    # The same list again, its parameters in another order: only the content version is read.
+    with django_assert_max_num_queries(1):
+        again = client.get(f"{url}?committee={committee.slug}&page_size=5")
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    with django_assert_max_num_queries(1):
+        unchanged = client.get(
+            f"{url}?committee={committee.slug}&page_size=5", HTTP_IF_NONE_MATCH=first["ETag"]
+        )
+    assert unchanged.status_code == 304
+    assert unchanged["ETag"] == first["ETag"]
+    # A change of the plan is in the very next answer.
+    shown = next(m for m in measures if m.pk == first.json()["items"][0]["id"])
+    status = shown.statuses.get(year=2024)
+    status.note = "Ny merknad frå leiaren"
+    status.save()
+    changed = client.get(
+        f"{url}?committee={committee.slug}&page_size=5", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert changed.status_code == 200
+    notes = [s["note"] for item in changed.json()["items"] for s in item["statuses"]]
+    assert "Ny merknad frå leiaren" in notes
+
+
+def test_answers_from_the_page_cache_count_against_the_rate_limit(client, world, settings):
+    settings.API_RATE_LIMIT = 3
+    for _ in range(3):
+        assert api(client, "measures").status_code == 200
+    assert api(client, "measures").status_code == 429
+
+
+def test_a_session_cookie_without_a_user_is_still_counted(client, world, settings):
+    settings.API_RATE_LIMIT = 2
+    client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
+    for _ in range(2):
+        assert api(client, "measures").status_code == 200
+    assert api(client, "measures").status_code == 429
+
+
+def test_signed_in_callers_are_not_counted(alice_client, world, settings):
+    settings.API_RATE_LIMIT = 2
+    for _ in range(4):
+        assert api(alice_client, "measures").status_code == 200
+
+
+def test_the_measure_list_says_what_each_measure_says_alone(client, world):
+    from actionplan.api import MeasureOut
+    from helsefellesskap.api import Page
+
+    # The list builds its body itself (no second validation): it must be what its schema
+    # gives, and each item what the measure's own endpoint answers.
+    body = api(client, "measures", page_size=200).json()
+    Page[MeasureOut].model_validate(body)
+    assert body["count"] == 12
+    for item in body["items"][:4]:
+        assert api(client, "measure", item["id"]).json() == item

@@ -416,3 +416,79 @@ def test_min_profil_says_what_one_follows_and_links_to_the_choices(alice, commit
     page = client.get(reverse("people:profile")).content.decode()
     assert "You follow 1 thing; digest: weekly." in page
     assert f'href="{reverse("follows:mine")}"' in page
+
+
+# --- The HTML alternative.
+
+
+def _html_of(message) -> str:
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    return html
+
+
+def _links_and_text(html: str) -> tuple[set[str], str]:
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.links, self.text, self.tags = set(), [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.links.update(value for name, value in attrs if name == "href")
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    reader = Reader()
+    reader.feed(html)
+    assert "script" not in reader.tags
+    assert "img" not in reader.tags
+    return reader.links, " ".join(" ".join(reader.text).split())
+
+
+def test_a_digest_comes_as_text_and_as_the_same_content_in_html(alice, measure_a, committee_a):
+    follow(alice, committee_a)
+    at(make_status(measure_a, 2026, "done", note="Rutinen er i bruk"), YESTERDAY)
+    digests_send(now=NOW)
+    [message] = mail.outbox
+    html = _html_of(message)
+    assert '<html lang="nn">' in html
+    assert f"<title>{message.subject}</title>" in html
+    links, text = _links_and_text(html)
+    # Every address the text gives is a link in the HTML, and what the text says is there too.
+    assert set(re.findall(r"https?://\S+", message.body)) == links
+    for words in ("Utval A", "Felles rutine for utskriving", "Rutinen er i bruk"):
+        assert words in message.body
+        assert words in text
+    assert message.subject in text  # the heading
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_the_html_digest_is_in_the_subscribers_language(bob):
+    guideline = make_guideline("Langtidsmekanisk ventilasjon", body="Tekst")
+    follow(bob, guideline, language="nb")
+    version = guideline.publish_version(
+        title=guideline.title, summary="", body="Ny tekst", change_note="Nytt kapittel", by=bob
+    )
+    at(version, YESTERDAY, "published_at")
+    digests_send(now=NOW)
+    html = _html_of(mail.outbox[0])
+    assert '<html lang="nb">' in html
+    _links, text = _links_and_text(html)
+    assert "Nytt kapittel" in text
+    assert "versjon 2" in text
+    assert "Stopp" in text or "stopp" in text
+
+
+def test_a_stored_script_is_escaped_in_the_html_digest(alice, committee_a):
+    measure = make_measure(make_goal(make_plan(), committee_a), '<script>alert("x")</script>')
+    follow(alice, committee_a)
+    at(make_status(measure, 2026, "done", note="<img src=x onerror=alert(1)>"), YESTERDAY)
+    digests_send(now=NOW)
+    html = _html_of(mail.outbox[0])
+    assert "<script>" not in html
+    assert "<img" not in html
+    assert "&lt;script&gt;" in html
