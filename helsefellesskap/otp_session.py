@@ -22,6 +22,15 @@ PROVIDER_MFA_SESSION_KEY = "oidc_mfa_user"
 _session_device = contextvars.ContextVar("session_otp_device", default=None)
 
 
+def session_device_parts() -> tuple[str, int] | None:
+    """(model label, id) of the session's device while the user is loaded, or None."""
+    label, _, device_id = (_session_device.get() or "").rpartition("/")
+    try:
+        return (label, int(device_id)) if label else None
+    except ValueError:
+        return None
+
+
 def session_device_filter():
     """Exists(the session's device, confirmed, of the outer user), or None without one."""
     persistent_id = _session_device.get()
