@@ -16,6 +16,9 @@ from .services import year_locked_for
 from .status_html import cell as public_cell
 from .status_html import year_cell_class
 
+# cell()'s "the caller did not look the status up" (None is "no status that year").
+NOT_GIVEN = object()
+
 
 def cell_id(measure, year) -> str:
     """The element id shared by a status cell and its form, so htmx swaps one for the other."""
@@ -44,6 +47,8 @@ class StatusCells:
         self.next_query = urlencode(next_url or request.get_full_path())
         self._rights: dict[tuple, bool] = {}
         self._labels: dict[int, str] = {}
+        # Asked once: a page draws its cells in one language.
+        self.language = get_language()
 
     def may_edit(self, measure, year) -> bool:
         """may_edit_status, asked once per committee and year of the page."""
@@ -56,13 +61,17 @@ class StatusCells:
     def edit_url(measure, year) -> str:
         return reverse_numbers("actionplan:status_update", measure.pk, year)
 
-    def cell(self, measure, year, *, saved=False, wrapped=False, text=None) -> SafeString:
+    def cell(
+        self, measure, year, *, saved=False, wrapped=False, text=None, status=NOT_GIVEN
+    ) -> SafeString:
         """One cell. `wrapped`: in its element (id, class) even for a reader, as the htmx
         fragments that replace a cell must be; `saved`: with "Saved." and the focus on the
-        edit link (the fragment after a save); `text`: the measure's short text, escaped, if
-        the caller has it already."""
+        edit link (the fragment after a save); `text`: the measure's short text, escaped, and
+        `status`: its MeasureStatus of the year (or None), if the caller has them already."""
         can_edit = self.may_edit(measure, year)
-        badge = public_cell(get_language(), measure.status_for(year))
+        if status is NOT_GIVEN:
+            status = measure.status_for(year)
+        badge = public_cell(self.language, status)
         if not (can_edit or wrapped):
             return badge
         element_id = cell_id(measure, year)
@@ -99,8 +108,8 @@ class StatusCells:
         return mark_safe(  # noqa: S308
             "".join(
                 f'<td class="{year_cell_class(year, current_year)}" data-label="{int(year)}">'
-                f"{self.cell(measure, year, text=text)}</td>"
-                for year in years
+                f"{self.cell(measure, year, text=text, status=status)}</td>"
+                for year, status in measure.statuses_by_year(years)
             )
         )
 
