@@ -38,11 +38,23 @@ def editable_committee_ids(user) -> set[int]:
     return cached
 
 
+def edits_every_committee(user) -> bool:
+    """Does this user's right cover every committee, and what no committee owns? (The
+    secretariat's.) Forms ask it whether a committee must be chosen."""
+    return is_secretariat(user)
+
+
+def limit_to_edited_committees(queryset, user, committee="committee"):
+    """The rows of `queryset` this user may write under: those whose `committee` (a lookup path,
+    "pk" for committees themselves) they edit; every row for the secretariat."""
+    if edits_every_committee(user):
+        return queryset
+    return queryset.filter(**{f"{committee}__in": editable_committee_ids(user)})
+
+
 def committees_edited_by(user):
     """The committees this user may edit, as a queryset (all of them for the secretariat)."""
-    if is_secretariat(user):
-        return Committee.objects.all()
-    return Committee.objects.filter(pk__in=editable_committee_ids(user))
+    return limit_to_edited_committees(Committee.objects.all(), user, "pk")
 
 
 def can_edit_committee(user, committee) -> bool:
@@ -95,9 +107,12 @@ def require_report_access(user, report: Report) -> None:
 def reports_visible_to(user, reports=None):
     """The reports this user may see: the secretariat all, editors their committees' ones."""
     reports = Report.objects.all() if reports is None else reports
-    if is_secretariat(user):
-        return reports
-    return reports.filter(committee__in=editable_committee_ids(user))
+    return limit_to_edited_committees(reports, user)
+
+
+def has_reports(user) -> bool:
+    """Only the secretariat and committee editors have reports to see or ask for."""
+    return is_secretariat(user) or bool(editable_committee_ids(user))
 
 
 # --- Read with the user on every request (registered with helsefellesskap/auth_backend.py).

@@ -7,9 +7,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.models import Committee
-from actionplan.rights import editable_committee_ids
+from actionplan.rights import edits_every_committee, limit_to_edited_committees
 from helsefellesskap.forms import OneLineFieldsMixin
-from helsefellesskap.secretariat import is_secretariat
 
 from .attachments import kind_from_content, kind_from_name
 from .models import Guideline
@@ -61,12 +60,11 @@ class GuidelineDetailsForm(OneLineFieldsMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # Editors may only place a guideline under a committee they edit.
         committees = Committee.objects.order_by("order", "pk")
-        if not is_secretariat(user):
-            # Editors may only place a guideline under a committee they edit.
-            committees = committees.filter(pk__in=editable_committee_ids(user))
+        self.fields["committee"].queryset = limit_to_edited_committees(committees, user, "pk")
+        if not edits_every_committee(user):
             self.fields["committee"].required = True
-        self.fields["committee"].queryset = committees
 
     def clean(self):
         cleaned = super().clean()

@@ -5,9 +5,12 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.models import Committee, Measure, Person
-from actionplan.rights import editable_committee_ids
+from actionplan.rights import (
+    committees_edited_by,
+    edits_every_committee,
+    limit_to_edited_committees,
+)
 from helsefellesskap.forms import OneLineFieldsMixin
-from helsefellesskap.secretariat import is_secretariat
 
 from .models import (
     ActionPoint,
@@ -51,11 +54,10 @@ class OrganiserFormMixin:
 
     def limit_committees(self, user):
         field = self.fields["committee"]
-        if is_secretariat(user):
-            return
-        field.queryset = Committee.objects.filter(pk__in=editable_committee_ids(user))
-        field.required = True
-        field.empty_label = None
+        field.queryset = limit_to_edited_committees(field.queryset, user, "pk")
+        if not edits_every_committee(user):
+            field.required = True
+            field.empty_label = None
 
 
 class MeetingSeriesForm(OneLineFieldsMixin, OrganiserFormMixin, forms.ModelForm):
@@ -153,9 +155,9 @@ class MeetingForm(OneLineFieldsMixin, OrganiserFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.limit_committees(user)
         series = self.fields["series"]
-        series.queryset = MeetingSeries.objects.select_related("committee")
-        if not is_secretariat(user):
-            series.queryset = series.queryset.filter(committee__in=editable_committee_ids(user))
+        series.queryset = limit_to_edited_committees(
+            MeetingSeries.objects.select_related("committee"), user
+        )
 
 
 class AgendaItemForm(OneLineFieldsMixin, forms.ModelForm):
@@ -196,10 +198,7 @@ class DraftAgendaForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        queryset = Committee.objects.all()
-        if not is_secretariat(user):
-            queryset = queryset.filter(pk__in=editable_committee_ids(user))
-        self.fields["committee"].queryset = queryset
+        self.fields["committee"].queryset = committees_edited_by(user)
 
 
 class MeasureChoiceField(forms.ModelChoiceField):
@@ -236,15 +235,14 @@ class ActionPointForm(OneLineFieldsMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         measures = Measure.objects.active().select_related("goal__committee").in_plan_order()
-        committees = self.fields["committee"].queryset
-        if not is_secretariat(user):
-            # An editor points action points only at the committees they edit, and at those
-            # committees' measures: the page of another committee is not theirs to write on.
-            mine = editable_committee_ids(user)
-            measures = measures.filter(goal__committee_id__in=mine)
-            committees = committees.filter(pk__in=mine)
-        self.fields["measure"].queryset = measures
-        self.fields["committee"].queryset = committees
+        # An editor points action points only at the committees they edit, and at those
+        # committees' measures: the page of another committee is not theirs to write on.
+        self.fields["measure"].queryset = limit_to_edited_committees(
+            measures, user, "goal__committee"
+        )
+        self.fields["committee"].queryset = limit_to_edited_committees(
+            self.fields["committee"].queryset, user, "pk"
+        )
         self.fields["contact_person"].queryset = Person.objects.order_by("name")
 
 

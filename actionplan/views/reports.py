@@ -9,19 +9,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helsefellesskap.render_views import job_download, job_page, redirect_to_job
-from helsefellesskap.secretariat import is_secretariat
 
 from .. import services
 from ..models import Report
 from ..report_forms import ReportRequestForm
-from ..rights import editable_committee_ids, reports_visible_to, require_report_access
+from ..rights import has_reports, reports_visible_to, require_report_access
 
 ARCHIVE_PAGE_SIZE = 25
 
 
 def _require_report_user(user) -> None:
     """Only the secretariat and committee editors have reports to see or ask for."""
-    if not (is_secretariat(user) or editable_committee_ids(user)):
+    if not has_reports(user):
         raise PermissionDenied
 
 
