@@ -12,11 +12,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.db.models import CharField, Exists, Func, OuterRef
 
-from helsefellesskap.otp_session import (
-    _session_device,
-    session_device_filter,
-    session_device_parts,
-)
+from helsefellesskap.otp_session import session_device_filter, session_device_parts
 from helsefellesskap.secretariat import SECRETARIAT_GROUP
 
 
@@ -52,16 +48,16 @@ def read_with_user(annotate: Callable, attach: Callable) -> None:
     _read_with_user.append(ReadWithUser(annotate, attach))
 
 
-def user_with_rights(queryset):
-    """The users annotated with `_is_secretariat`, what the apps registered and, when the
-    session has a second factor, `_otp_device_ok`."""
+def user_with_rights(queryset, device_persistent_id: str | None = None):
+    """The users annotated with `_is_secretariat`, what the apps registered and, given the
+    persistent id of the session's second factor, `_otp_device_ok`."""
     queryset = queryset.annotate(
         _is_secretariat=Exists(Group.objects.filter(name=SECRETARIAT_GROUP, user=OuterRef("pk")))
     )
     for reading in _read_with_user:
         queryset = reading.annotate(queryset)
     # The second factor this session was verified with (helsefellesskap/otp_session.py).
-    device = session_device_filter()
+    device = session_device_filter(device_persistent_id)
     return queryset.annotate(_otp_device_ok=device) if device is not None else queryset
 
 
@@ -79,11 +75,10 @@ def _user_query(device_label: str | None) -> tuple[str, tuple]:
     per process and model."""
     if device_label in _compiled:
         return _compiled[device_label]
-    token = _session_device.set(f"{device_label}/{_DEVICE_ID}" if device_label else None)
-    try:
-        users = user_with_rights(get_user_model()._default_manager.filter(pk=_USER_ID))
-    finally:
-        _session_device.reset(token)
+    users = user_with_rights(
+        get_user_model()._default_manager.filter(pk=_USER_ID),
+        device_persistent_id=f"{device_label}/{_DEVICE_ID}" if device_label else None,
+    )
     compiled = users.query.sql_with_params()
     # An unknown model gives no device check (session_device_filter): not kept, so labels a
     # session could hold do not grow the dictionary.

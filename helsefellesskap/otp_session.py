@@ -31,9 +31,9 @@ def session_device_parts() -> tuple[str, int] | None:
         return None
 
 
-def session_device_filter():
-    """Exists(the session's device, confirmed, of the outer user), or None without one."""
-    persistent_id = _session_device.get()
+def session_device_filter(persistent_id: str | None):
+    """Exists(the device with this persistent id, confirmed, of the outer user), or None
+    without one (or for an id django-otp does not know)."""
     if not persistent_id:
         return None
     try:
