@@ -8,6 +8,7 @@ command's markers) and docs/benchmarks-pages.json.
 import json
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -130,7 +131,9 @@ def new_query_strings(plan: Plan, *, limit: int = 3000) -> list[str]:
     words = set()
     for text in Measure.objects.in_plan(plan).values_list("text", flat=True)[:500]:
         words.update(w.lower() for w in text.split() if w.isalpha() and 5 <= len(w) <= 20)
-    queries += [f"?q={word}" for word in sorted(words)]
+    # Percent-encoded as a browser sends them: a raw æ, ø or å in the request line is refused
+    # by gunicorn with a 400 before Django sees it (the non-2xx answers of earlier runs).
+    queries += [f"?{urlencode({'q': word})}" for word in sorted(words)]
     return queries[:limit]
 
 
