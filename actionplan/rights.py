@@ -80,6 +80,12 @@ def can_correct_locked_year(user) -> bool:
     return is_secretariat(user)
 
 
+def sees_change_history(user) -> bool:
+    """May this user see a measure's history? It names the people who made each change, so it
+    is for people who log in, not for every visitor."""
+    return user.is_authenticated
+
+
 def can_restore(user) -> bool:
     """May this user bring back retired plan content or restore an earlier version?"""
     return is_secretariat(user)

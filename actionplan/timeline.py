@@ -143,6 +143,19 @@ def _measure_entries(measure) -> list[TimelineEntry]:
     return entries
 
 
+#: How many of a measure's latest changes its page shows; the rest are on its history page.
+RECENT_CHANGES = 10
+#: Changes per page of the history page.
+HISTORY_PAGE_SIZE = 50
+
+
+def recent_changes(measure) -> tuple[list[TimelineEntry], int]:
+    """The measure's latest RECENT_CHANGES changes, newest first, and how many there are: a
+    measure page costs the same however long its history grows."""
+    entries = measure_timeline(measure)
+    return entries[:RECENT_CHANGES], len(entries)
+
+
 def measure_timeline(measure) -> list[TimelineEntry]:
     """Everything that happened to a measure and its statuses, newest first. Four queries."""
     entries = _status_entries(measure) + _measure_entries(measure)

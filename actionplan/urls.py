@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     # One measure.
     path("measures/<int:pk>/", public.measure_detail, name="measure"),
+    path("measures/<int:pk>/history/", public.measure_history, name="measure_history"),
     # The yearly cycle: the revision deadline, a person's reminders, the next plan period.
     path("revision/deadline/", cycle.revision_deadline, name="revision_deadline"),
     path("my-reminders/", cycle.my_reminders, name="my_reminders"),

@@ -13,8 +13,8 @@ from helsefellesskap.content_versions import cached_value
 
 from ..caching import PLAN_CONTENT
 from ..partials import page_status_cells
-from ..rights import can_edit_committee, can_manage_committees, can_restore
-from ..timeline import measure_timeline
+from ..rights import can_edit_committee, can_manage_committees, can_restore, sees_change_history
+from ..timeline import recent_changes
 
 register = template.Library()
 
@@ -48,24 +48,28 @@ def measure_actions(context, measure):
 
 @register.inclusion_tag("actionplan/_measure_history.html", takes_context=True)
 def measure_history(context, measure):
-    """The timeline, for logged-in users: it names the people who made each change."""
+    """The latest changes, for logged-in users (they name the people who made each change),
+    with a link to the whole history when there is more."""
     request = context["request"]
-    if not request.user.is_authenticated:
+    if not sees_change_history(request.user):
         return {"shown": False}
+    # Read from the history tables (four queries and most of the page's time): kept for
+    # the plan's content version, which every change it shows replaces.
+    entries, total = cached_value(
+        "measure-recent-changes",
+        measure.pk,
+        compute=lambda: recent_changes(measure),
+        contents=(PLAN_CONTENT,),
+        request=request,
+    )
     return {
         "shown": True,
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "measure": measure,
-        # Read from the history tables (four queries and most of the page's time): kept for
-        # the plan's content version, which every change it shows replaces.
-        "entries": cached_value(
-            "measure-timeline",
-            measure.pk,
-            compute=lambda: measure_timeline(measure),
-            contents=(PLAN_CONTENT,),
-            request=request,
-        ),
+        "entries": entries,
+        "total": total,
+        "more": total > len(entries),
         "can_restore": can_restore(request.user),
     }
 

@@ -1,5 +1,7 @@
 """Public pages of the action plan: overview, committee, plan table, measure. No login."""
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -26,8 +28,9 @@ from ..filters import MeasureFilter
 from ..models import Committee, Goal, Measure, StatusCounts
 from ..partials import page_status_cells
 from ..plan_choice import plan_from_request, plan_query
-from ..rights import can_correct_locked_year, can_edit_committee
+from ..rights import can_correct_locked_year, can_edit_committee, can_restore, sees_change_history
 from ..tables import PlanTable
+from ..timeline import HISTORY_PAGE_SIZE, measure_timeline
 
 
 def _crumbs(*trail):
@@ -319,3 +322,25 @@ def measure_detail(request, pk):
         ),
     }
     return render(request, "actionplan/measure_detail.html", context)
+
+
+@require_safe
+def measure_history(request, pk):
+    """A measure's whole history, newest first, a page of changes at a time (its page shows
+    only the latest)."""
+    if not sees_change_history(request.user):
+        return redirect_to_login(request.get_full_path())
+    measure = get_object_or_404(Measure.objects.select_related("goal__committee"), pk=pk)
+    committee = measure.goal.committee
+    page = Paginator(measure_timeline(measure), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "measure": measure,
+        "page": page,
+        "can_restore": can_restore(request.user),
+        "breadcrumbs": _crumbs(
+            (committee.short_name, committee.get_absolute_url()),
+            (Truncator(measure.text).chars(60), measure.get_absolute_url()),
+            (_("History"), None),
+        ),
+    }
+    return render(request, "actionplan/measure_history.html", context)

@@ -42,7 +42,10 @@ class PageType:
         if self.needs is None:
             return True
         try:
-            reverse(self.needs, args=[1] if self.needs.endswith(("committee", "measure")) else [])
+            reverse(
+                self.needs,
+                args=[1] if self.needs.endswith(("committee", "measure", "history")) else [],
+            )
         except NoReverseMatch:
             return False
         return True
@@ -150,6 +153,13 @@ PAGE_TYPES = [
     ),
     PageType(
         "measure", lambda data: data.measures[0].get_absolute_url(), needs="actionplan:measure"
+    ),
+    PageType(
+        "measure-history",
+        lambda data: reverse("actionplan:measure_history", args=[data.measures[0].pk]),
+        visitors=("sara",),
+        needs="actionplan:measure_history",
+        screenshot=False,
     ),
     # The guideline library (once the guidelines app is merged).
     PageType("guidelines", lambda data: reverse("guidelines:library"), needs="guidelines:library"),

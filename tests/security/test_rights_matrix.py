@@ -277,6 +277,10 @@ MATRIX = {
     ),
     "actionplan:plan_import_apply": Row(ENDPOINT["plan_import_apply"], POST_ONLY, SECRETARIAT),
     "actionplan:measure": Row(at("actionplan:measure", "measure.pk"), EVERYONE, EVERYONE),
+    # The whole history names the people who made each change: for those who log in.
+    "actionplan:measure_history": Row(
+        at("actionplan:measure_history", "measure.pk"), LOGGED_IN, ALL_405
+    ),
     "actionplan:status_cell": Row(
         at("actionplan:status_cell", "measure.pk", 2024), EVERYONE, ALL_405
     ),
