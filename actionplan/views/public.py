@@ -159,8 +159,11 @@ def _committee_parts(request, plan, committee) -> dict[str, str]:
         ]
         for measure in goal.measures.all():
             measure.status_cells = cells.row(measure, plan.years, current_year)
-    measures = Measure.objects.active().in_plan(plan).filter(goal__committee=committee)
-    by_year = measures.status_counts_by_year(plan.years)
+    # The chart counts the tree's measures (the committee's active ones in the plan), loaded
+    # above with their statuses.
+    by_year = StatusCounts.by_year_of(
+        (measure for goal in goals for measure in goal.measures.all()), plan.years
+    )
     chart = status_years_svg(
         by_year,
         title=_("Status per year for %(committee)s") % {"committee": committee.short_name},

@@ -89,3 +89,18 @@ def test_status_counts_add_up_and_list_labels_in_display_order():
         ("not_reported", 2),
     ]
     assert [label for _c, label, _n in total.items()][-1] == "Not reported"
+
+
+def test_status_counts_of_loaded_measures_equal_the_query_without_one(
+    db, django_assert_num_queries
+):
+    plan, a, _b = _plan_with_two_committees()
+    measures = Measure.objects.active().in_plan(plan).filter(goal__committee=a)
+    loaded = list(measures.prefetch_related("statuses"))
+    years = [2023, 2024, 2025]
+
+    with django_assert_num_queries(0):
+        by_year = StatusCounts.by_year_of(loaded, years)
+
+    assert by_year == measures.status_counts_by_year(years)
+    assert by_year[2024] == StatusCounts(done=1, in_progress=1, not_reported=2)
