@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.mail import send_mail
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -30,6 +31,7 @@ from helsefellesskap.middleware import client_ip
 from helsefellesskap.models import DigestFrequency, Subscriber
 from helsefellesskap.page_cache import CACHE_DOWN
 from helsefellesskap.redirects import safe_next
+from helsefellesskap.tasks import send_manage_link
 
 logger = logging.getLogger(__name__)
 # A visitor's follow form (and the form asking for a manage link) sends an e-mail: at most this
@@ -263,19 +265,6 @@ def manage_link(request):
     if _throttled(request, email, form="manage-link"):
         form.add_error(None, _("Too many requests for a link. Please try again later."))
         return render(request, "follows/manage_link.html", context, status=429)
-    subscriber = follows.visitor_by_address(email)
-    if subscriber is not None:
-        _send_manage_link(subscriber)
+    # Looked up and sent by the worker, so the answer takes as long for any address.
+    transaction.on_commit(lambda: send_manage_link.delay(email))
     return render(request, "follows/manage_link.html", {**context, "sent_to": email})
-
-
-def _send_manage_link(subscriber):
-    context = {
-        "manage_url": settings.PORTAL_URL
-        + reverse("follows:manage", args=[follows.manage_token(subscriber)]),
-        "days": follows.MANAGE_MAX_AGE // (24 * 60 * 60),
-    }
-    with translation.override(subscriber.language):
-        subject = _("Your link to what you follow")
-        body = render_to_string("follows/email/manage_link.txt", context)
-    send_mail(subject, body, None, [subscriber.email])

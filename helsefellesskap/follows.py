@@ -19,14 +19,18 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from helsefellesskap.auth_backend import CommaList
 from helsefellesskap.models import DigestFrequency, Follow, Subscriber
@@ -112,7 +116,7 @@ def followable_object(key: str, object_id: int, user):
 
 def subscriber_for_user(user, *, language: str) -> Subscriber:
     """The user's subscriber row, made (confirmed: the account vouches) on the first follow."""
-    subscriber, _ = Subscriber.objects.get_or_create(
+    subscriber, _created = Subscriber.objects.get_or_create(
         user=user, defaults={"confirmed_at": timezone.now(), "language": language}
     )
     return subscriber
@@ -289,13 +293,24 @@ def subscriber_from_manage_token(token: str) -> Subscriber:
     return _subscriber_from_token(token, _MANAGE_SALT, MANAGE_MAX_AGE, visitors)
 
 
-def visitor_by_address(email: str) -> Subscriber | None:
-    """The confirmed visitor with this address (asking for a fresh manage link), or None."""
-    return (
-        Subscriber.objects.filter(user__isnull=True, confirmed_at__isnull=False)
-        .filter(email__iexact=email)
-        .first()
-    )
+def manage_link_send(*, email: str) -> bool:
+    """Send the link to their follows to the confirmed visitor with this address, in their
+    language; False (nothing sent) when the address is no such visitor's."""
+    subscriber = Subscriber.objects.filter(
+        user__isnull=True, confirmed_at__isnull=False, email__iexact=email
+    ).first()
+    if subscriber is None:
+        return False
+    context = {
+        "manage_url": settings.PORTAL_URL
+        + reverse("follows:manage", args=[manage_token(subscriber)]),
+        "days": MANAGE_MAX_AGE // (24 * 60 * 60),
+    }
+    with translation.override(subscriber.language):
+        subject = _("Your link to what you follow")
+        body = render_to_string("follows/email/manage_link.txt", context)
+    send_mail(str(subject), body, None, [subscriber.email])
+    return True
 
 
 def subscriber_unsubscribe(subscriber: Subscriber) -> None:
