@@ -104,6 +104,14 @@ def digest_sections(subscriber, start, end, changes: _Changes, followed_ids) -> 
     return sections
 
 
+def _manage_path(subscriber) -> str:
+    """Where the subscriber changes what they follow: signed in, their page; a visitor, the
+    page their signed link opens."""
+    if subscriber.user_id:
+        return reverse("follows:mine")
+    return reverse("follows:manage", args=[follows.manage_token(subscriber)])
+
+
 def digest_message(*, subscriber, sections, start, end) -> EmailMultiAlternatives:
     """The e-mail, in the subscriber's language, as text with an HTML alternative, with the
     one-click unsubscribe headers."""
@@ -116,7 +124,7 @@ def digest_message(*, subscriber, sections, start, end) -> EmailMultiAlternative
         "weekly": subscriber.frequency == DigestFrequency.WEEKLY,
         "count": sum(len(s["changes"]) for s in sections),
         "unsubscribe_url": unsubscribe_url,
-        "manage_url": (settings.PORTAL_URL + reverse("follows:mine")) if subscriber.user_id else "",
+        "manage_url": settings.PORTAL_URL + _manage_path(subscriber),
     }
     with translation.override(subscriber.language):
         subject = " ".join(render_to_string("follows/email/digest_subject.txt", context).split())

@@ -1,6 +1,8 @@
 """Following things and the digests' settings: the "Follow" button of the committee, guideline
 and series pages, a visitor's follow by confirmed e-mail, the one-click unsubscribe, and the
-page where a signed-in person manages what they follow (helsefellesskap/follows.py)."""
+page where one manages what one follows: signed in (follows:mine), or as a visitor by the
+signed link of every digest (follows:manage), which a visitor can also ask for by e-mail
+(helsefellesskap/follows.py)."""
 
 import hashlib
 import logging
@@ -11,26 +13,30 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.mail import send_mail
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from helsefellesskap import follows
 from helsefellesskap.cache_counters import count
-from helsefellesskap.forms import DigestSettingsForm, VisitorFollowForm
+from helsefellesskap.forms import DigestSettingsForm, ManageLinkForm, VisitorFollowForm
 from helsefellesskap.middleware import client_ip
-from helsefellesskap.models import DigestFrequency, Follow, Subscriber
+from helsefellesskap.models import DigestFrequency, Subscriber
 from helsefellesskap.page_cache import CACHE_DOWN
 from helsefellesskap.redirects import safe_next
+from helsefellesskap.tasks import send_manage_link
 
 logger = logging.getLogger(__name__)
-# A visitor's follow form sends a confirmation e-mail: at most this many an hour from one
-# address, and a day to one e-mail address, so the form cannot be used to flood an inbox.
+# A visitor's follow form (and the form asking for a manage link) sends an e-mail: at most this
+# many an hour from one address, and a day to one e-mail address, so neither form can be used to
+# flood an inbox.
 SUBSCRIBE_PER_IP_PER_HOUR = 10
 SUBSCRIBE_PER_ADDRESS_PER_DAY = 3
 
@@ -68,12 +74,12 @@ def unfollow(request, kind, pk):
     return _back(request, obj)
 
 
-def _throttled(request, email: str) -> bool:
-    """Count this request against the per-address and per-recipient limits."""
+def _throttled(request, email: str, form: str = "subscribe") -> bool:
+    """Count this request against the per-address and per-recipient limits of the form."""
     recipient = hashlib.sha256(email.lower().encode()).hexdigest()[:32]
     try:
-        by_ip = count(f"follow-subscribe:ip:{client_ip(request)}", timeout=60 * 60)
-        by_recipient = count(f"follow-subscribe:to:{recipient}", timeout=24 * 60 * 60)
+        by_ip = count(f"follow-{form}:ip:{client_ip(request)}", timeout=60 * 60)
+        by_recipient = count(f"follow-{form}:to:{recipient}", timeout=24 * 60 * 60)
     except CACHE_DOWN:
         logger.warning("follow_subscribe_cache_down", exc_info=True)
         return True  # without the counter the form could flood an inbox: refuse for now
@@ -128,7 +134,8 @@ def confirm(request, token):
     context = {"object": obj, "email": payload["e"], "frequency": payload["f"]}
     if request.method != "POST":
         return render(request, "follows/confirm.html", context)
-    follows.visitor_follow_confirm(token)
+    subscriber, _obj = follows.visitor_follow_confirm(token)
+    context["manage_url"] = reverse("follows:manage", args=[follows.manage_token(subscriber)])
     return render(request, "follows/confirmed.html", context)
 
 
@@ -146,49 +153,118 @@ def unsubscribe(request, token):
     return render(request, "follows/unsubscribed.html", {"subscriber": subscriber})
 
 
-def _my_follows(user) -> list[dict]:
-    """What the user follows, by kind, with the objects (things no longer there left out)."""
-    ids = {}
-    for kind_key, object_id in Follow.objects.filter(
-        subscriber__user=user, stopped_at__isnull=True
-    ).values_list("kind", "object_id"):
-        ids.setdefault(kind_key, []).append(object_id)
-    groups = []
-    for kind in follows.kinds():
-        if ids.get(kind.key):
-            objects = list(kind.followable(user).filter(pk__in=ids[kind.key]))
-            if objects:
-                groups.append({"kind": kind, "objects": objects})
-    return groups
-
-
 @login_required
 def mine(request):
     """What I follow and how often the digest comes."""
     subscriber = Subscriber.objects.filter(user=request.user).first()
+    form = _settings_form(request, subscriber)
+    if request.method == "POST" and form.is_valid():
+        subscriber = follows.subscriber_for_user(request.user, language=request.LANGUAGE_CODE)
+        follows.subscriber_settings_save(subscriber=subscriber, **form.cleaned_data)
+        messages.success(request, _("Your digest settings are saved."))
+        return redirect("follows:mine")
+    return _follows_page(request, "follows/mine.html", subscriber, request.user, form)
+
+
+def _settings_form(request, subscriber) -> DigestSettingsForm:
     initial = {
         "frequency": subscriber.frequency if subscriber else DigestFrequency.WEEKLY,
         "language": subscriber.language if subscriber else request.LANGUAGE_CODE,
     }
-    form = DigestSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        subscriber = follows.subscriber_for_user(request.user, language=request.LANGUAGE_CODE)
-        Subscriber.objects.filter(pk=subscriber.pk).update(
-            frequency=form.cleaned_data["frequency"],
-            language=form.cleaned_data["language"],
-            unsubscribed_at=None,
-        )
-        messages.success(request, _("Your digest settings are saved."))
-        return redirect("follows:mine")
+    return DigestSettingsForm(request.POST or None, initial=initial)
+
+
+def _follows_page(request, template, subscriber, user, form, **context):
+    """The page of what one follows (follows/_follows.html), signed in or by a visitor's link."""
     return render(
         request,
-        "follows/mine.html",
+        template,
         {
             "form": form,
             "subscriber": subscriber,
-            "groups": _my_follows(request.user),
+            "groups": follows.followed_groups(subscriber, user),
             "paused": bool(subscriber and subscriber.unsubscribed_at),
             "now": timezone.now(),
+            **context,
         },
         status=400 if form.errors else 200,
     )
+
+
+# --- A visitor's own follows, by the signed link of every digest: no log-in, the link is the
+# proof, and it names one subscriber, so it can change no one else's follows.
+
+
+def _visitor_or_invalid(request, token):
+    """The visitor the link is for, or the page saying the link does not work (404)."""
+    try:
+        return follows.subscriber_from_manage_token(token), None
+    except Http404:
+        return None, render(request, "follows/link_invalid.html", status=404)
+
+
+@never_cache  # the page shows the visitor's address: no shared cache keeps it
+def manage(request, token):
+    """What a visitor follows and how often: the page, and saving the settings."""
+    subscriber, invalid = _visitor_or_invalid(request, token)
+    if invalid:
+        return invalid
+    form = _settings_form(request, subscriber)
+    if request.method == "POST" and form.is_valid():
+        follows.subscriber_settings_save(subscriber=subscriber, **form.cleaned_data)
+        messages.success(request, _("Your digest settings are saved."))
+        return redirect("follows:manage", token)
+    return _follows_page(
+        request,
+        "follows/manage.html",
+        subscriber,
+        AnonymousUser(),
+        form,
+        token=token,
+        days=follows.MANAGE_MAX_AGE // (24 * 60 * 60),
+    )
+
+
+@require_POST
+def manage_unfollow(request, token, kind, pk):
+    """A visitor stops following one thing (from their page)."""
+    subscriber, invalid = _visitor_or_invalid(request, token)
+    if invalid:
+        return invalid
+    if not follows.subscriber_follow_stop(subscriber=subscriber, kind=kind, object_id=pk):
+        raise Http404  # not one of this visitor's follows
+    try:
+        obj = follows.followable_object(kind, pk, AnonymousUser())
+        messages.success(request, _("You no longer follow %(name)s.") % {"name": obj})
+    except follows.NotFollowable:  # no longer public: stopped all the same
+        messages.success(request, _("You no longer follow it."))
+    return redirect("follows:manage", token)
+
+
+@require_POST
+def manage_stop_everything(request, token):
+    """A visitor stops every follow and every digest."""
+    subscriber, invalid = _visitor_or_invalid(request, token)
+    if invalid:
+        return invalid
+    follows.subscriber_stop_everything(subscriber=subscriber)
+    messages.success(request, _("You follow nothing now, and no more digests are sent."))
+    return redirect("follows:manage", token)
+
+
+def manage_link(request):
+    """A visitor asks for a fresh link to their follows. The answer is the same whether the
+    address follows anything or not, so the form tells no one who follows what."""
+    form = ManageLinkForm(request.POST or None)
+    context = {"form": form}
+    if request.method != "POST" or not form.is_valid():
+        return render(
+            request, "follows/manage_link.html", context, status=400 if form.errors else 200
+        )
+    email = form.cleaned_data["email"]
+    if _throttled(request, email, form="manage-link"):
+        form.add_error(None, _("Too many requests for a link. Please try again later."))
+        return render(request, "follows/manage_link.html", context, status=429)
+    # Looked up and sent by the worker, so the answer takes as long for any address.
+    transaction.on_commit(lambda: send_manage_link.delay(email))
+    return render(request, "follows/manage_link.html", {**context, "sent_to": email})

@@ -11,30 +11,40 @@ them in a window, as the public sees it (a digest is e-mail: never more than the
 A signed-in person follows with one button. A visitor gives an address and follows only after
 confirming it by a signed link (double opt-in): nothing is stored before the confirmation, so an
 address nobody confirms leaves no trace. Every digest carries a signed one-click unsubscribe link
-(RFC 8058) that works without logging in.
+(RFC 8058) that works without logging in, and a visitor's digest a signed link to the page where
+they change what they follow (a signed-in person has Min profil for that).
 """
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from helsefellesskap.auth_backend import CommaList
 from helsefellesskap.models import DigestFrequency, Follow, Subscriber
 
-# A confirmation link is good for three days, an unsubscribe link for a year of digests.
+# A confirmation link is good for three days, an unsubscribe link for a year of digests. A
+# visitor's link to their follows shows their address and changes what they get, so it lasts
+# less than the unsubscribe link: two months, and every digest (or a request by e-mail) brings a
+# fresh one.
 CONFIRM_MAX_AGE = 3 * 24 * 60 * 60
 UNSUBSCRIBE_MAX_AGE = 366 * 24 * 60 * 60
+MANAGE_MAX_AGE = 60 * 24 * 60 * 60
 _CONFIRM_SALT = "helsefellesskap.follows.confirm"
 _UNSUBSCRIBE_SALT = "helsefellesskap.follows.unsubscribe"
+_MANAGE_SALT = "helsefellesskap.follows.manage"
 
 
 @dataclass(frozen=True)
@@ -106,7 +116,7 @@ def followable_object(key: str, object_id: int, user):
 
 def subscriber_for_user(user, *, language: str) -> Subscriber:
     """The user's subscriber row, made (confirmed: the account vouches) on the first follow."""
-    subscriber, _ = Subscriber.objects.get_or_create(
+    subscriber, _created = Subscriber.objects.get_or_create(
         user=user, defaults={"confirmed_at": timezone.now(), "language": language}
     )
     return subscriber
@@ -161,13 +171,53 @@ def follow_start(*, subscriber: Subscriber, kind: str, object_id: int) -> Follow
     return follow
 
 
+def _stop(follows: QuerySet) -> int:
+    """Stop the follows of the queryset that run; the rows are kept."""
+    return follows.filter(stopped_at__isnull=True).update(stopped_at=timezone.now())
+
+
 def follow_stop(*, user, kind: str, object_id: int) -> bool:
     """Stop following; False when the user did not follow it. The row is kept."""
-    return bool(
-        Follow.objects.filter(
-            subscriber__user=user, kind=kind, object_id=object_id, stopped_at__isnull=True
-        ).update(stopped_at=timezone.now())
+    return bool(_stop(Follow.objects.filter(subscriber__user=user, kind=kind, object_id=object_id)))
+
+
+def subscriber_follow_stop(*, subscriber: Subscriber, kind: str, object_id: int) -> bool:
+    """Stop one of this subscriber's follows; False when they did not follow it."""
+    return bool(_stop(subscriber.follows.filter(kind=kind, object_id=object_id)))
+
+
+@transaction.atomic
+def subscriber_stop_everything(*, subscriber: Subscriber) -> int:
+    """Stop every follow and the digests (so a visitor's address is deleted in due time,
+    helsefellesskap/privacy.py); returns how many follows were stopped."""
+    stopped = _stop(subscriber.follows.all())
+    subscriber_unsubscribe(subscriber)
+    return stopped
+
+
+def subscriber_settings_save(*, subscriber: Subscriber, frequency: str, language: str) -> None:
+    """How often and in which language the digests come; saving asks for them again."""
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        frequency=frequency, language=language, unsubscribed_at=None
     )
+
+
+def followed_groups(subscriber: Subscriber | None, user) -> list[dict]:
+    """What the subscriber follows, by kind in order, as `user` may see it (a visitor: the
+    public view); things no longer there, or no longer visible, are left out."""
+    ids = {}
+    if subscriber is not None:
+        for kind_key, object_id in subscriber.follows.filter(stopped_at__isnull=True).values_list(
+            "kind", "object_id"
+        ):
+            ids.setdefault(kind_key, []).append(object_id)
+    groups = []
+    for kind in kinds():
+        if ids.get(kind.key):
+            objects = list(kind.followable(user).filter(pk__in=ids[kind.key]))
+            if objects:
+                groups.append({"kind": kind, "objects": objects})
+    return groups
 
 
 # --- Visitors: a signed link confirms the address; nothing is stored before.
@@ -204,22 +254,63 @@ def visitor_follow_confirm(token: str) -> tuple[Subscriber, object]:
     return subscriber, obj
 
 
-# --- Unsubscribing, from the link in every digest.
+# --- The links in every digest: unsubscribe, and a visitor's page of what they follow. Both
+# sign the subscriber's id with a timestamp; the salt keeps one link from serving the other.
+
+
+def _subscriber_token(subscriber: Subscriber, salt: str) -> str:
+    return signing.TimestampSigner(salt=salt).sign(str(subscriber.pk))
+
+
+def _subscriber_from_token(token: str, salt: str, max_age: int, subscribers) -> Subscriber:
+    try:
+        pk = signing.TimestampSigner(salt=salt).unsign(token, max_age=max_age)
+        return subscribers.get(pk=int(pk))
+    except (signing.BadSignature, ValueError, Subscriber.DoesNotExist):
+        raise Http404 from None
 
 
 def unsubscribe_token(subscriber: Subscriber) -> str:
-    return signing.TimestampSigner(salt=_UNSUBSCRIBE_SALT).sign(str(subscriber.pk))
+    return _subscriber_token(subscriber, _UNSUBSCRIBE_SALT)
 
 
 def subscriber_from_unsubscribe_token(token: str) -> Subscriber:
     """The subscriber an unsubscribe link is for; Http404 when forged, expired or gone."""
-    try:
-        pk = signing.TimestampSigner(salt=_UNSUBSCRIBE_SALT).unsign(
-            token, max_age=UNSUBSCRIBE_MAX_AGE
-        )
-        return Subscriber.objects.get(pk=int(pk))
-    except (signing.BadSignature, ValueError, Subscriber.DoesNotExist):
-        raise Http404 from None
+    return _subscriber_from_token(token, _UNSUBSCRIBE_SALT, UNSUBSCRIBE_MAX_AGE, Subscriber.objects)
+
+
+def manage_token(subscriber: Subscriber) -> str:
+    """The link to a visitor's own follows; a signed-in person uses Min profil instead."""
+    if subscriber.user_id is not None:
+        raise ValueError("a signed-in subscriber manages their follows signed in")
+    return _subscriber_token(subscriber, _MANAGE_SALT)
+
+
+def subscriber_from_manage_token(token: str) -> Subscriber:
+    """The visitor a manage link is for; Http404 when forged, expired, gone or not a visitor's
+    (a confirmed address only: the link is sent only to one)."""
+    visitors = Subscriber.objects.filter(user__isnull=True, confirmed_at__isnull=False)
+    return _subscriber_from_token(token, _MANAGE_SALT, MANAGE_MAX_AGE, visitors)
+
+
+def manage_link_send(*, email: str) -> bool:
+    """Send the link to their follows to the confirmed visitor with this address, in their
+    language; False (nothing sent) when the address is no such visitor's."""
+    subscriber = Subscriber.objects.filter(
+        user__isnull=True, confirmed_at__isnull=False, email__iexact=email
+    ).first()
+    if subscriber is None:
+        return False
+    context = {
+        "manage_url": settings.PORTAL_URL
+        + reverse("follows:manage", args=[manage_token(subscriber)]),
+        "days": MANAGE_MAX_AGE // (24 * 60 * 60),
+    }
+    with translation.override(subscriber.language):
+        subject = _("Your link to what you follow")
+        body = render_to_string("follows/email/manage_link.txt", context)
+    send_mail(str(subject), body, None, [subscriber.email])
+    return True
 
 
 def subscriber_unsubscribe(subscriber: Subscriber) -> None:

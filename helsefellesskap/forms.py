@@ -61,7 +61,7 @@ class OneLineFieldsMixin:
 
 
 class DigestSettingsForm(forms.Form):
-    """How often, and in which language, a signed-in person's digests come."""
+    """How often, and in which language, a subscriber's digests come."""
 
     frequency = forms.ChoiceField(
         label=_("How often"),
@@ -72,15 +72,29 @@ class DigestSettingsForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the e-mails"), choices=settings.LANGUAGES)
 
 
-class VisitorFollowForm(OneLineFieldsMixin, DigestSettingsForm):
-    """A visitor's address to follow something by e-mail (confirmed by a link before use; it
-    goes into a mail header, so it keeps to one line)."""
-
-    email = forms.EmailField(
+def _visitor_address_field(help_text) -> forms.EmailField:
+    # It goes into a mail header, so the forms keep it to one line (OneLineFieldsMixin).
+    return forms.EmailField(
         label=_("Your e-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_("We send a link to confirm it; nothing is sent before you do."),
+        help_text=help_text,
+    )
+
+
+class VisitorFollowForm(OneLineFieldsMixin, DigestSettingsForm):
+    """A visitor's address to follow something by e-mail (confirmed by a link before use)."""
+
+    email = _visitor_address_field(
+        _("We send a link to confirm it; nothing is sent before you do.")
     )
 
     field_order = ["email", "frequency", "language"]
+
+
+class ManageLinkForm(OneLineFieldsMixin, forms.Form):
+    """A visitor's address, to be sent a fresh link to the page of what it follows."""
+
+    email = _visitor_address_field(
+        _("The address you confirmed when you started to follow something.")
+    )

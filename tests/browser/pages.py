@@ -60,6 +60,20 @@ def _digest_settings(data) -> str:
     return reverse("follows:mine")
 
 
+def _visitor_follows(data) -> str:
+    """A visitor's own follows by the signed link of their digests (made on first use)."""
+    from django.utils import timezone
+
+    from helsefellesskap import follows
+    from helsefellesskap.models import Subscriber
+
+    subscriber, _ = Subscriber.objects.get_or_create(
+        user=None, email="besokar@example.no", defaults={"confirmed_at": timezone.now()}
+    )
+    follows.follow_start(subscriber=subscriber, kind="committee", object_id=data.committee.pk)
+    return reverse("follows:manage", args=[follows.manage_token(subscriber)])
+
+
 def _meeting(data) -> str:
     """A public meeting with an agenda item and an action point (made on first use)."""
     from tests.factories import make_action_point, make_agenda_item, make_meeting
@@ -217,6 +231,16 @@ PAGE_TYPES = [
     PageType(
         "follow-by-e-mail-with-errors",
         lambda data: reverse("follows:subscribe", args=["committee", data.committee.pk]),
+        visitors=("anonymous",),
+        prepare=submit_main_form,
+        screenshot=False,
+        needs="follows:mine",
+    ),
+    # A visitor's own follows by the link of their digests, and the form asking for that link.
+    PageType("visitor-follows", _visitor_follows, visitors=("anonymous",), needs="follows:mine"),
+    PageType(
+        "follow-link-by-e-mail-with-errors",
+        lambda data: reverse("follows:manage_link"),
         visitors=("anonymous",),
         prepare=submit_main_form,
         screenshot=False,

@@ -205,6 +205,22 @@ def _unsubscribe_url(world, side):
     return reverse("follows:unsubscribe", args=[follows.unsubscribe_token(subscriber)]), None
 
 
+def _manage_url(name, *path):
+    """A visitor's own page by its signed link (the visitor made, following the side's
+    committee, inside the persona's savepoint); `path` adds the committee to stop following."""
+
+    def build(world, side):
+        committee = objects_of(world, side).committee
+        subscriber = Subscriber.objects.create(
+            email="besokar@example.no", confirmed_at=timezone.now()
+        )
+        follows.follow_start(subscriber=subscriber, kind="committee", object_id=committee.pk)
+        args = [follows.manage_token(subscriber), *(("committee", committee.pk) if path else ())]
+        return reverse(name, args=args), None
+
+    return build
+
+
 @dataclass(frozen=True)
 class Row:
     """One URL: its request, and the GET and POST outcomes in PERSONAS order."""
@@ -598,6 +614,28 @@ MATRIX = {
         with_body(_unsubscribe_url, lambda o, w: {"List-Unsubscribe": "One-Click"}),
         EVERYONE,
         EVERYONE,
+    ),
+    # A visitor's own follows, by the signed link: the link is the right, for everyone.
+    "follows:manage": Row(
+        with_body(
+            _manage_url("follows:manage"), lambda o, w: {"frequency": "daily", "language": "en"}
+        ),
+        EVERYONE,
+        EVERYONE,
+    ),
+    "follows:manage_unfollow": Row(
+        with_body(_manage_url("follows:manage_unfollow", "committee"), lambda o, w: {"x": 1}),
+        ALL_405,
+        EVERYONE,
+    ),
+    "follows:manage_stop_everything": Row(
+        with_body(_manage_url("follows:manage_stop_everything"), lambda o, w: {"x": 1}),
+        ALL_405,
+        EVERYONE,
+    ),
+    # Sends the link to a confirmed visitor's address (here: none), stores nothing.
+    "follows:manage_link": Row(
+        with_body(at("follows:manage_link"), _visitor_body), EVERYONE, EVERYONE, writes=False
     ),
     "follows:mine": Row(
         with_body(at("follows:mine"), lambda o, w: {"frequency": "daily", "language": "nb"}),
