@@ -7,8 +7,12 @@ is the secretariat's alone.
 
 from django.core.exceptions import PermissionDenied
 
-from actionplan.rights import can_edit_committee, editable_committee_ids
-from helsefellesskap.secretariat import is_secretariat
+from actionplan.rights import (
+    can_edit_committee,
+    edits_any_committee,
+    edits_every_committee,
+    limit_to_edited_committees,
+)
 
 
 def can_edit_guideline(user, guideline) -> bool:
@@ -24,14 +28,17 @@ def require_guideline_editor(user, guideline) -> None:
 
 def can_create_guideline(user) -> bool:
     """The secretariat and editors of at least one committee may add guidelines."""
-    return is_secretariat(user) or bool(editable_committee_ids(user))
+    return edits_any_committee(user)
 
 
 def guidelines_owned_by_editor(user, guidelines):
     """The guidelines of the committees this user may edit (all of them for the secretariat)."""
-    if is_secretariat(user):
-        return guidelines
-    return guidelines.filter(committee_id__in=editable_committee_ids(user))
+    return limit_to_edited_committees(guidelines, user)
+
+
+def owns_every_guideline(user) -> bool:
+    """Does guidelines_owned_by_editor give this user every guideline (pages say so)?"""
+    return edits_every_committee(user)
 
 
 def followable_guidelines(user, guidelines):

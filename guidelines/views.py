@@ -28,7 +28,12 @@ from .forms import (
     PublishVersionForm,
 )
 from .models import Guideline, GuidelineAttachment, GuidelineVersion
-from .rights import can_create_guideline, can_edit_guideline, require_guideline_editor
+from .rights import (
+    can_create_guideline,
+    can_edit_guideline,
+    owns_every_guideline,
+    require_guideline_editor,
+)
 from .search import snippet_html
 
 PAGE_SIZE = 20
@@ -239,6 +244,7 @@ def review_due(request):
         {
             "guidelines": due,
             "no_source": no_source,
+            "owns_every_guideline": owns_every_guideline(request.user),
             "breadcrumbs": _crumbs(None, (_("Due for review"), None)),
         },
     )

@@ -21,7 +21,7 @@ from helsefellesskap.render_jobs import IN_FLIGHT, RenderJob, RenderJobQuerySet
 from helsefellesskap.text import norwegian_slug
 from helsefellesskap.uploads import Container, container_of
 
-from .rights import private_meeting_committee_ids
+from .rights import meetings_visible_to
 
 # Meetings happen in Møre og Romsdal: times are wall-clock times there, whatever the server's zone.
 OSLO = ZoneInfo("Europe/Oslo")
@@ -383,11 +383,8 @@ class SeriesException(models.Model):
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Public meetings, plus the non-public ones this user organises."""
-        committee_ids = private_meeting_committee_ids(user)
-        if committee_ids is None:
-            return self
-        return self.filter(Q(is_public=True) | Q(committee__in=committee_ids))
+        """Public meetings, plus the non-public ones this user organises (meetings/rights.py)."""
+        return meetings_visible_to(user, self)
 
     def upcoming(self, today=None):
         """Meetings from today on, soonest first."""

@@ -6,6 +6,7 @@ that committee's meetings and read its non-public ones. Everyone reads the publi
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from actionplan.models import Committee
 from actionplan.rights import can_edit_committee, editable_committee_ids
@@ -56,6 +57,16 @@ def private_meeting_committee_ids(user) -> tuple[int, ...] | None:
     if is_secretariat(user):
         return None
     return tuple(sorted(editable_committee_ids(user)))
+
+
+def meetings_visible_to(user, meetings):
+    """The meetings this user may read: the public ones, and the non-public ones of the
+    committees they organise for. The web pages and the API (as a visitor) both ask this, so
+    what a visitor may not see on the web is never in the API."""
+    committee_ids = private_meeting_committee_ids(user)
+    if committee_ids is None:
+        return meetings
+    return meetings.filter(Q(is_public=True) | Q(committee__in=committee_ids))
 
 
 def require_action_point_targets(user, point) -> None:

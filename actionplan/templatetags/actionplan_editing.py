@@ -13,7 +13,7 @@ from helsefellesskap.content_versions import cached_value
 
 from ..caching import PLAN_CONTENT
 from ..partials import page_status_cells
-from ..rights import can_edit_committee, can_manage_committees, can_restore
+from ..rights import can_edit_committee, can_manage_committees, can_restore, can_see_history
 from ..timeline import measure_timeline
 
 register = template.Library()
@@ -50,7 +50,7 @@ def measure_actions(context, measure):
 def measure_history(context, measure):
     """The timeline, for logged-in users: it names the people who made each change."""
     request = context["request"]
-    if not request.user.is_authenticated:
+    if not can_see_history(request.user):
         return {"shown": False}
     return {
         "shown": True,
