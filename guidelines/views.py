@@ -31,6 +31,7 @@ from .models import Guideline, GuidelineAttachment, GuidelineVersion
 from .rights import (
     can_create_guideline,
     can_edit_guideline,
+    guidelines_owned_by_editor,
     owns_every_guideline,
     require_guideline_editor,
 )
@@ -227,14 +228,12 @@ def review_due(request):
     if not can_create_guideline(request.user):
         raise PermissionDenied
     due = (
-        Guideline.objects.review_due()
-        .owned_by_editor(request.user)
+        guidelines_owned_by_editor(request.user, Guideline.objects.review_due())
         .select_related("committee")
         .order_by("next_review_on", "title")
     )
     no_source = (
-        Guideline.objects.source_missing()
-        .owned_by_editor(request.user)
+        guidelines_owned_by_editor(request.user, Guideline.objects.source_missing())
         .select_related("committee")
         .order_by("title")
     )

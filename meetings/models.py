@@ -21,8 +21,6 @@ from helsefellesskap.render_jobs import IN_FLIGHT, RenderJob, RenderJobQuerySet
 from helsefellesskap.text import norwegian_slug
 from helsefellesskap.uploads import Container, container_of
 
-from .rights import meetings_visible_to
-
 # Meetings happen in Møre og Romsdal: times are wall-clock times there, whatever the server's zone.
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -382,10 +380,6 @@ class SeriesException(models.Model):
 
 
 class MeetingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Public meetings, plus the non-public ones this user organises (meetings/rights.py)."""
-        return meetings_visible_to(user, self)
-
     def upcoming(self, today=None):
         """Meetings from today on, soonest first."""
         today = today or timezone.localdate()
@@ -694,10 +688,6 @@ class ActionPointQuerySet(models.QuerySet):
             .for_list()
             .order_by(models.F("due_date").asc(nulls_last=True), "pk")
         )
-
-    def visible_to(self, user):
-        """Action points of the meetings this user may read."""
-        return self.filter(meeting__in=Meeting.objects.visible_to(user))
 
 
 class ActionPoint(models.Model):

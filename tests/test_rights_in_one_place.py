@@ -5,8 +5,10 @@ answer every question of the form "may this user ...?", one function per questio
 helsefellesskap/secretariat.py says only who the secretariat is. The test reads the code (not
 running it) and fails where anything else decides a right itself: by asking or importing
 `is_secretariat` / `require_secretariat` or `editable_committee_ids`, by reading `is_staff` /
-`is_superuser`, or by Django's `has_perm`; and where a template tests those flags or `perms`.
-Migrations and tests are not read.
+`is_superuser`, by Django's `has_perm`, or by filtering on `is_public` (which meetings a visitor
+sees: the pages and the API ask meetings/rights.py); where a model imports a rights module (a
+query that depends on the user is a rights function given the queryset); and where a template
+tests those flags or `perms`. Migrations and tests are not read.
 """
 
 import ast
@@ -36,6 +38,9 @@ DECIDING_CALLS = {
 # Read anywhere else, these flags decide a right (setting them, as a command that makes demo
 # accounts does, decides nothing).
 DECIDING_FLAGS = {"is_staff", "is_superuser"}
+# A query filtered on these decides who sees a row.
+VISIBILITY_FIELDS = {"is_public"}
+QUERY_METHODS = {"filter", "exclude", "get", "Q"}
 
 # The few places outside the rights modules that may, each with the reason. A new entry needs a
 # reason as good as these: if it answers "may this user ...?", it belongs in a rights module.
@@ -68,7 +73,13 @@ def deciders_in(source: str) -> list[tuple[int, str]]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call) and _name_of(node.func) in DECIDING_CALLS:
             found.append((node.lineno, _name_of(node.func)))
-        elif isinstance(node, ast.ImportFrom):
+        elif isinstance(node, ast.Call) and _name_of(node.func) in QUERY_METHODS:
+            found += [
+                (node.lineno, keyword.arg)
+                for keyword in node.keywords
+                if keyword.arg in VISIBILITY_FIELDS
+            ]
+        if isinstance(node, ast.ImportFrom):
             found += [(node.lineno, a.name) for a in node.names if a.name in DECIDING_CALLS]
         elif (
             isinstance(node, ast.Attribute)
@@ -103,6 +114,22 @@ def test_no_right_is_decided_outside_the_rights_modules():
         if (relative, name) not in ALLOWED
     ]
     assert outside == [], "ask (or add) a function of the app's rights module instead"
+
+
+def test_no_model_imports_a_rights_module():
+    """Rights ask the models, never the other way round (that was a circle)."""
+    importing = [
+        f"{relative}:{node.lineno}"
+        for relative, path in _app_modules()
+        if relative.endswith("models.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom)
+        and (
+            (node.module or "").split(".")[-1] == "rights"
+            or any(alias.name == "rights" for alias in node.names)
+        )
+    ]
+    assert importing == []
 
 
 def test_every_allowed_place_still_needs_its_entry():
@@ -140,6 +167,8 @@ def test_the_walk_finds_a_right_decided_in_a_view():
         "    request.user.has_perm('actionplan.change_measure')\n"
         "    request.user.is_staff = True\n"
         "    require_committee_editor(request.user, committee)\n"
+        "    Meeting.objects.filter(is_public=True)\n"
+        "    Meeting.objects.create(is_public=True)\n"
     )
     assert sorted(deciders_in(view)) == [
         (1, "is_secretariat"),
@@ -149,6 +178,7 @@ def test_the_walk_finds_a_right_decided_in_a_view():
         (9, "is_staff"),
         (9, "is_superuser"),
         (11, "has_perm"),
+        (14, "is_public"),
     ]
 
 
