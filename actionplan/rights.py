@@ -229,6 +229,13 @@ def get_measure_for_editor(request, pk) -> Measure:
     return measure
 
 
+def get_report_for_user(request, pk) -> Report:
+    """A report this user may see, download or retry."""
+    report = get_object_or_404(Report.objects.for_archive(), pk=pk)
+    require_report_access(request.user, report)
+    return report
+
+
 def get_plan_item_for_editor(request, kind, pk):
     """A goal, sub-goal or measure by its URL kind."""
     getters = {

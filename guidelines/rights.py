@@ -6,6 +6,7 @@ is the secretariat's alone.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 
 from actionplan.rights import (
     can_edit_committee,
@@ -13,6 +14,8 @@ from actionplan.rights import (
     edits_every_committee,
     limit_to_edited_committees,
 )
+
+from .models import Guideline
 
 
 def can_edit_guideline(user, guideline) -> bool:
@@ -44,3 +47,17 @@ def owns_every_guideline(user) -> bool:
 def followable_guidelines(user, guidelines):
     """The guidelines this user may follow (by e-mail digest): everyone reads every guideline."""
     return guidelines
+
+
+# --- Loaders: a guideline for a view (everyone reads; editing is checked on the object).
+def get_guideline(slug) -> Guideline:
+    return get_object_or_404(
+        Guideline.objects.select_related("committee").prefetch_related("priority_groups"),
+        slug=slug,
+    )
+
+
+def get_guideline_for_editor(request, slug) -> Guideline:
+    guideline = get_guideline(slug)
+    require_guideline_editor(request.user, guideline)
+    return guideline
