@@ -16,6 +16,14 @@ class ActionplanConfig(AppConfig):
         register_renderer("actionplan.annual_report", render_report)
         # The committees an editor edits, read in the query that loads the user.
         read_with_user(annotate_editable_committees, attach_editable_committees)
+
+        from actionplan.rights import can_run_revision, has_dashboard, has_reports
+        from helsefellesskap.navigation import register_section_right
+
+        # The menu's editing sections, shown to whom their views let in.
+        register_section_right("dashboard", has_dashboard)
+        register_section_right("revision", can_run_revision)
+        register_section_right("reports", has_reports)
         from actionplan.api import router
         from helsefellesskap.api import register_router
 

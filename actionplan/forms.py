@@ -17,6 +17,7 @@ from .models import (
     Status,
     SubGoal,
 )
+from .rights import edits_every_committee, limit_to_edited_committees
 
 #: Longest text of a goal, sub-goal or measure field (the longest in the real plan is ~600).
 TEXT_MAX_LENGTH = 3000
@@ -106,6 +107,19 @@ class StatusRowFormSet(forms.BaseFormSet):
                     _("The form does not match the committee's measures; reload the page.")
                 )
             seen.add(pk)
+
+
+def limit_committee_choice(field, user, *, keep_empty_choice=False) -> None:
+    """Offer in a committee field only the committees this user edits, and make choosing one
+    required unless their right covers what no committee owns (rights.edits_every_committee):
+    the one statement of that rule for every form that offers committees (reports, meetings,
+    series, guidelines). A required field opens on the first committee unless
+    `keep_empty_choice`."""
+    field.queryset = limit_to_edited_committees(field.queryset, user, "pk")
+    if not edits_every_committee(user):
+        field.required = True
+        if not keep_empty_choice:
+            field.empty_label = None
 
 
 def add_model_errors(form, error) -> None:

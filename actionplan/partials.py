@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from helsefellesskap.row_urls import reverse_numbers
 
 from .forms import StatusForm
-from .rights import can_edit_committee_id
-from .services import year_locked_for
+from .rights import can_edit_status
 from .status_html import cell as public_cell
 from .status_html import year_cell_class
 
@@ -23,13 +22,6 @@ NOT_GIVEN = object()
 def cell_id(measure, year) -> str:
     """The element id shared by a status cell and its form, so htmx swaps one for the other."""
     return f"status-{measure.pk}-{year}"
-
-
-def may_edit_status(user, measure, plan, year) -> bool:
-    """Show the edit control? (The save itself checks again on the server.)"""
-    if not can_edit_committee_id(user, measure.goal.committee_id):
-        return False
-    return year_locked_for(plan=plan, year=year, user=user) is None
 
 
 class StatusCells:
@@ -51,10 +43,10 @@ class StatusCells:
         self.language = get_language()
 
     def may_edit(self, measure, year) -> bool:
-        """may_edit_status, asked once per committee and year of the page."""
+        """rights.can_edit_status, asked once per committee and year of the page."""
         key = (measure.goal.committee_id, year)
         if key not in self._rights:
-            self._rights[key] = may_edit_status(self.user, measure, self.plan, year)
+            self._rights[key] = can_edit_status(self.user, measure, self.plan, year)
         return self._rights[key]
 
     @staticmethod

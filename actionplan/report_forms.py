@@ -4,8 +4,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .forms import limit_committee_choice
 from .models import Committee, Plan
-from .rights import committees_edited_by, edits_every_committee
 
 
 class ReportRequestForm(forms.Form):
@@ -15,7 +15,7 @@ class ReportRequestForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Revision year"), coerce=int, choices=())
     committee = forms.ModelChoiceField(
         label=_("Scope"),
-        queryset=Committee.objects.none(),
+        queryset=Committee.objects.all(),
         required=False,
         empty_label=_("Whole plan"),
     )
@@ -30,11 +30,7 @@ class ReportRequestForm(forms.Form):
             self.fields["plan"].initial = current.pk
             self.fields["year"].initial = current.default_year()
         # Editors ask only for their own committees' reports.
-        committees = committees_edited_by(user)
-        if not edits_every_committee(user):
-            self.fields["committee"].required = True
-            self.fields["committee"].empty_label = None
-        self.fields["committee"].queryset = committees
+        limit_committee_choice(self.fields["committee"], user)
 
     def clean(self):
         data = super().clean()

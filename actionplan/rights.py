@@ -1,11 +1,12 @@
 """Who may do what with the plan: its committees, goals, measures, statuses and annual reports.
 
-The one place these rights are decided; views, templates, forms and the admin ask the functions
-here. The secretariat (helsefellesskap/secretariat.py) may do everything; a committee's *editors*
-(its leader, deputy and secretary when linked to a user account, plus users the secretariat
-appoints) may edit that committee's plan content; everyone else reads. The loaders at the end
-give an editing view its object with the right already checked on the object itself (not on
-the URL or a hidden field), so the check is never forgotten.
+The one place these rights are decided; views, templates (through their context), forms,
+querysets, services and the menu ask the functions here, one per question. The secretariat
+(helsefellesskap/secretariat.py) may do everything; a committee's *editors* (its leader,
+deputy and secretary when linked to a user account, plus users the secretariat appoints) may
+edit that committee's plan content; everyone else reads. The loaders at the end give an
+editing view its object with the right already checked on the object itself (not on the URL
+or a hidden field), so the check is never forgotten.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -15,9 +16,16 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from helsefellesskap.auth_backend import CommaList
-from helsefellesskap.secretariat import is_secretariat, require_secretariat
+from helsefellesskap.secretariat import is_secretariat
 
 from .models import Committee, Goal, Measure, Plan, Report, SubGoal
+
+
+def require(allowed: bool) -> None:
+    """Raise PermissionDenied unless `allowed`: a view asks one of the questions here and is
+    refused on no (`require(can_run_revision(request.user))`)."""
+    if not allowed:
+        raise PermissionDenied
 
 
 def _editors_of(user) -> Q:
@@ -42,6 +50,12 @@ def edits_every_committee(user) -> bool:
     """Does this user's right cover every committee, and what no committee owns? (The
     secretariat's.) Forms ask it whether a committee must be chosen."""
     return is_secretariat(user)
+
+
+def edits_any_committee(user) -> bool:
+    """Does this user edit at least one committee (the secretariat every one)? Those who do have
+    reports, guidelines and meetings to manage, and the editing sections of the menu."""
+    return edits_every_committee(user) or bool(editable_committee_ids(user))
 
 
 def limit_to_edited_committees(queryset, user, committee="committee"):
@@ -80,9 +94,23 @@ def can_correct_locked_year(user) -> bool:
     return is_secretariat(user)
 
 
-def sees_change_history(user) -> bool:
-    """May this user see a measure's history? It names the people who made each change, so it
-    is for people who log in, not for every visitor."""
+def can_set_statuses_in_year(user, plan, year) -> bool:
+    """May this user set statuses of this year of the plan at all? Not in a locked year unless
+    they may correct it. (services.year_locked_for raises the refusal from this.)"""
+    return year not in plan.locked_years or can_correct_locked_year(user)
+
+
+def can_edit_status(user, measure, plan, year) -> bool:
+    """Offer this user the edit control of the measure's status for the year? (The save itself
+    checks again on the server.)"""
+    if not can_edit_committee_id(user, measure.goal.committee_id):
+        return False
+    return can_set_statuses_in_year(user, plan, year)
+
+
+def can_see_history(user) -> bool:
+    """May this user see a measure's timeline? It names the people who made each change, so
+    only those signed in."""
     return user.is_authenticated
 
 
@@ -92,8 +120,38 @@ def can_restore(user) -> bool:
 
 
 def can_manage_committees(user) -> bool:
-    """May this user appoint and remove committee editors and run the revision cycle?"""
+    """May this user appoint and remove committee editors, and link the committee's leader,
+    deputy and secretary to their accounts?"""
     return is_secretariat(user)
+
+
+def can_run_revision(user) -> bool:
+    """May this user run the annual cycle: the revision board, opening, locking and unlocking a
+    revision year, its deadline, and starting the next plan period?"""
+    return is_secretariat(user)
+
+
+def can_import_plan(user) -> bool:
+    """May this user load the plan from its Word document (the preview and applying it)?"""
+    return is_secretariat(user)
+
+
+def can_see_styleguide(user) -> bool:
+    """May this user see the styleguide page (every building block of the look)?"""
+    return is_secretariat(user)
+
+
+# --- Where log-in lands (actionplan:dashboard), and the menu entry that leads there.
+def dashboard_committee_ids(user) -> tuple[int, ...]:
+    """The committees on this user's own dashboard, sorted (its cache is keyed on them): those
+    they edit as a role holder or appointed editor. Empty: no such page."""
+    return tuple(sorted(editable_committee_ids(user)))
+
+
+def has_dashboard(user) -> bool:
+    """Does log-in land this user on a page of their own: the revision board for those who run
+    the revision, else their committees' dashboard?"""
+    return can_run_revision(user) or bool(dashboard_committee_ids(user))
 
 
 # --- Annual reports.
@@ -118,7 +176,7 @@ def reports_visible_to(user, reports=None):
 
 def has_reports(user) -> bool:
     """Only the secretariat and committee editors have reports to see or ask for."""
-    return is_secretariat(user) or bool(editable_committee_ids(user))
+    return edits_any_committee(user)
 
 
 # --- Read with the user on every request (registered with helsefellesskap/auth_backend.py).
@@ -143,8 +201,9 @@ def get_committee_for_editor(request, slug) -> Committee:
     return committee
 
 
-def get_committee_for_secretariat(request, slug) -> Committee:
-    require_secretariat(request.user)
+def get_committee_for_manager(request, slug) -> Committee:
+    """A committee whose editors the user appoints (can_manage_committees)."""
+    require(can_manage_committees(request.user))
     return get_object_or_404(Committee, slug=slug)
 
 
@@ -168,6 +227,13 @@ def get_measure_for_editor(request, pk) -> Measure:
     )
     require_committee_editor(request.user, measure.goal.committee)
     return measure
+
+
+def get_report_for_user(request, pk) -> Report:
+    """A report this user may see, download or retry."""
+    report = get_object_or_404(Report.objects.for_archive(), pk=pk)
+    require_report_access(request.user, report)
+    return report
 
 
 def get_plan_item_for_editor(request, kind, pk):

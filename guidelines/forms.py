@@ -6,8 +6,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from actionplan.forms import limit_committee_choice
 from actionplan.models import Committee
-from actionplan.rights import edits_every_committee, limit_to_edited_committees
 from helsefellesskap.forms import OneLineFieldsMixin
 
 from .attachments import kind_from_content, kind_from_name
@@ -61,10 +61,8 @@ class GuidelineDetailsForm(OneLineFieldsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         # Editors may only place a guideline under a committee they edit.
-        committees = Committee.objects.order_by("order", "pk")
-        self.fields["committee"].queryset = limit_to_edited_committees(committees, user, "pk")
-        if not edits_every_committee(user):
-            self.fields["committee"].required = True
+        self.fields["committee"].queryset = Committee.objects.order_by("order", "pk")
+        limit_committee_choice(self.fields["committee"], user, keep_empty_choice=True)
 
     def clean(self):
         cleaned = super().clean()

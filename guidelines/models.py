@@ -13,7 +13,6 @@ from simple_history.models import HistoricalRecords
 from actionplan.models import Committee, PriorityGroup
 
 from .markdown import render_markdown
-from .rights import guidelines_owned_by_editor
 from .search import guideline_search_vector, search_guidelines, uses_full_text_search
 
 # Slugs that would collide with the fixed paths under /guidelines/.
@@ -54,10 +53,6 @@ class GuidelineQuerySet(models.QuerySet):
     def for_library(self):
         """Join what the library list shows beside each guideline."""
         return self.select_related("committee").prefetch_related("priority_groups")
-
-    def owned_by_editor(self, user):
-        """Guidelines of the committees this user may edit (all of them for the secretariat)."""
-        return guidelines_owned_by_editor(user, self)
 
     def search(self, text):
         """Guidelines matching a free-text search, best first (see guidelines/search.py)."""

@@ -28,23 +28,17 @@ from .forms import (
     PublishVersionForm,
 )
 from .models import Guideline, GuidelineAttachment, GuidelineVersion
-from .rights import can_create_guideline, can_edit_guideline, require_guideline_editor
+from .rights import (
+    can_create_guideline,
+    can_edit_guideline,
+    get_guideline,
+    get_guideline_for_editor,
+    guidelines_owned_by_editor,
+    owns_every_guideline,
+)
 from .search import snippet_html
 
 PAGE_SIZE = 20
-
-
-def _get_guideline(slug) -> Guideline:
-    return get_object_or_404(
-        Guideline.objects.select_related("committee").prefetch_related("priority_groups"),
-        slug=slug,
-    )
-
-
-def _get_guideline_for_editor(request, slug) -> Guideline:
-    guideline = _get_guideline(slug)
-    require_guideline_editor(request.user, guideline)
-    return guideline
 
 
 # --- Reading --------------------------------------------------------------------------------
@@ -85,7 +79,7 @@ def library(request):
 
 def detail(request, slug):
     """One guideline: the text with its table of contents, status, dates and attachments."""
-    guideline = _get_guideline(slug)
+    guideline = get_guideline(slug)
     return render(
         request,
         "guidelines/detail.html",
@@ -101,7 +95,7 @@ def detail(request, slug):
 
 def pdf(request, slug):
     """The guideline as a PDF, rendered on request (one guideline renders in about a second)."""
-    guideline = _get_guideline(slug)
+    guideline = get_guideline(slug)
     if guideline.full_text_elsewhere:  # no empty PDF: the page names the source document
         return redirect(guideline)
     html = render_to_string(
@@ -136,7 +130,7 @@ def attachment(request, slug, pk):
 
 def versions(request, slug):
     """The version history: every published version with date, who and change note."""
-    guideline = _get_guideline(slug)
+    guideline = get_guideline(slug)
     history = list(guideline.versions.select_related("published_by"))
     return render(
         request,
@@ -152,7 +146,7 @@ def versions(request, slug):
 
 def version(request, slug, number):
     """An earlier (or the current) version's text, readable as it was published."""
-    guideline = _get_guideline(slug)
+    guideline = get_guideline(slug)
     shown = get_object_or_404(
         GuidelineVersion.objects.select_related("published_by"), guideline=guideline, number=number
     )
@@ -181,7 +175,7 @@ def _compare_form(history, data=None):
 
 def compare(request, slug):
     """The difference between two versions (?a=older&b=newer), line by line."""
-    guideline = _get_guideline(slug)
+    guideline = get_guideline(slug)
     history = list(guideline.versions.select_related("published_by"))
     if len(history) < 2:
         messages.info(request, _("This guideline has only one version so far."))
@@ -222,14 +216,12 @@ def review_due(request):
     if not can_create_guideline(request.user):
         raise PermissionDenied
     due = (
-        Guideline.objects.review_due()
-        .owned_by_editor(request.user)
+        guidelines_owned_by_editor(request.user, Guideline.objects.review_due())
         .select_related("committee")
         .order_by("next_review_on", "title")
     )
     no_source = (
-        Guideline.objects.source_missing()
-        .owned_by_editor(request.user)
+        guidelines_owned_by_editor(request.user, Guideline.objects.source_missing())
         .select_related("committee")
         .order_by("title")
     )
@@ -239,6 +231,7 @@ def review_due(request):
         {
             "guidelines": due,
             "no_source": no_source,
+            "owns_every_guideline": owns_every_guideline(request.user),
             "breadcrumbs": _crumbs(None, (_("Due for review"), None)),
         },
     )
@@ -273,7 +266,7 @@ def create(request):
 @login_required
 def edit(request, slug):
     """Change a guideline's owner, status, dates and source."""
-    guideline = _get_guideline_for_editor(request, slug)
+    guideline = get_guideline_for_editor(request, slug)
     form = GuidelineDetailsForm(request.POST or None, instance=guideline, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.guideline_details_save(
@@ -297,7 +290,7 @@ def edit(request, slug):
 @login_required
 def publish(request, slug):
     """Publish changed text as the next numbered version, with a change note."""
-    guideline = _get_guideline_for_editor(request, slug)
+    guideline = get_guideline_for_editor(request, slug)
     form = PublishVersionForm(request.POST or None, guideline=guideline)
     if request.method == "POST" and form.is_valid():
         published = guideline.publish_version(**form.cleaned_data, by=request.user)
@@ -319,7 +312,7 @@ def publish(request, slug):
 @login_required
 def attachments(request, slug):
     """Upload an attachment (PDF or Word) and list the current ones for removal."""
-    guideline = _get_guideline_for_editor(request, slug)
+    guideline = get_guideline_for_editor(request, slug)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
@@ -363,7 +356,7 @@ def _attachments_page(request, guideline, form, *, status):
 @require_POST
 def remove_attachment(request, slug, pk):
     """Hide an attachment from readers (kept on record, never deleted)."""
-    guideline = _get_guideline_for_editor(request, slug)
+    guideline = get_guideline_for_editor(request, slug)
     item = get_object_or_404(guideline.attachments.active(), pk=pk)
     item.remove(by=request.user)
     messages.success(request, _("«%(title)s» was removed.") % {"title": item.title})

@@ -1,9 +1,14 @@
 """The main navigation: which sections exist, which one the visitor is in, who sees which.
 
 A section is shown only when its URL resolves, so the menu grows as the apps add their pages
-and never links to a page that is not there.
+and never links to a page that is not there. A restricted section (an editing page) is shown
+only to those the owning app's rights module lets see it: the app registers that question with
+register_section_right() in its AppConfig.ready(), the same function its view asks, so the menu
+never offers a page that refuses the user. A restricted section with no question registered is
+shown to nobody.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,10 +33,18 @@ class Section:
     path: str
     # Paths under these prefixes belong to the section (longest prefix wins).
     prefixes: tuple[str, ...]
-    # Only the secretariat and committee editors see it.
-    for_editors: bool = False
-    # Only the secretariat sees it.
-    for_secretariat: bool = False
+    # Shown only to the users its registered right (register_section_right) lets see it.
+    restricted: bool = False
+
+
+# The key of a restricted section -> the rights function (user -> bool) of the app that owns it.
+_SECTION_RIGHTS: dict[str, Callable[[object], bool]] = {}
+
+
+def register_section_right(key: str, may_see: Callable[[object], bool]) -> None:
+    """Show the restricted section `key` to the users for whom `may_see(user)` is true: the
+    rights function the section's own view asks."""
+    _SECTION_RIGHTS[key] = may_see
 
 
 def _path(url_names: tuple[str, ...], fallback: str) -> str:
@@ -83,10 +96,10 @@ def sections() -> list[Section]:
             ("/meetings/action-points/",),
         ),
         Section("guidelines", _("Guidelines"), guidelines, ("/guidelines/",)),
-        Section("dashboard", _("My committees"), dashboard, ("/plan/mine/",), for_editors=True),
-        Section("revision", _("Revision"), revision, ("/plan/revision/",), for_secretariat=True),
-        Section("reports", _("Report archive"), reports, ("/plan/reports/",), for_editors=True),
-        Section("people", _("People"), people, ("/people/",), for_secretariat=True),
+        Section("dashboard", _("My committees"), dashboard, ("/plan/mine/",), restricted=True),
+        Section("revision", _("Revision"), revision, ("/plan/revision/",), restricted=True),
+        Section("reports", _("Report archive"), reports, ("/plan/reports/",), restricted=True),
+        Section("people", _("People"), people, ("/people/",), restricted=True),
     ]
 
 
@@ -110,14 +123,17 @@ def _existing_sections(urlconf: str, script_prefix: str) -> tuple[Section, ...]:
     return tuple(s for s in sections() if _exists(s.path))
 
 
-def main_menu(path: str, *, may_edit: bool, is_secretariat: bool = False) -> list[dict]:
-    """The menu entries this visitor sees, each with `label`, `url` and `current`."""
+def _may_see(section: Section, user) -> bool:
+    if not section.restricted:
+        return True
+    may_see = _SECTION_RIGHTS.get(section.key)
+    return may_see is not None and may_see(user)
+
+
+def main_menu(path: str, user) -> list[dict]:
+    """The menu entries this user sees, each with `label`, `url` and `current`."""
     existing = _existing_sections(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    visible = [
-        s
-        for s in existing
-        if (may_edit or not s.for_editors) and (is_secretariat or not s.for_secretariat)
-    ]
+    visible = [s for s in existing if _may_see(s, user)]
     active = current_section(path, visible)
     return [
         {"key": s.key, "label": s.label, "url": s.path, "current": s.key == active} for s in visible

@@ -1,8 +1,8 @@
 """Meetings in the open-data API: public meetings, the meeting series, and the action points
 of public meetings (registered in apps.py; see helsefellesskap/api.py).
 
-The querysets are the pages' own, as an anonymous visitor reads them (Meeting.objects
-.visible_to(), ActionPoint.objects.visible_to()): a meeting that is not public, and its action
+The querysets are the pages' own, as an anonymous visitor reads them (meetings_visible_to and
+action_points_visible_to in meetings/rights.py): a meeting that is not public, and its action
 points, are never here. Video links and people's contact details are left out.
 """
 
@@ -30,7 +30,8 @@ from helsefellesskap.api import (
 from helsefellesskap.content_versions import content_state
 
 from .caching import MEETINGS_CONTENT
-from .models import ActionPoint, Meeting, MeetingSeries
+from .models import MeetingSeries
+from .rights import action_points_visible_to, public_meetings
 
 router = Router(tags=["Meetings"])
 meetings_state = conditional(content_state(MEETINGS_CONTENT, PLAN_CONTENT))
@@ -188,11 +189,6 @@ def _action_point_out(request, point) -> dict:
     }
 
 
-def public_meetings():
-    """The meetings a visitor may read."""
-    return Meeting.objects.visible_to(PUBLIC)
-
-
 @router.get(
     "/meeting-series", response={200: Page[SeriesOut], **COMMON_RESPONSES}, url_name="series_list"
 )
@@ -246,7 +242,7 @@ def action_points(request, filters: Query[ActionPointParams], pages: Query[PageP
     """Action points of public meetings; `committee` (slug), `meeting` (id) and `status`
     (open, in_progress, done, dropped) narrow the list."""
     queryset = (
-        ActionPoint.objects.visible_to(PUBLIC)
+        action_points_visible_to(PUBLIC)
         .select_related("committee")
         .order_by("-meeting__date", "meeting_id", "order", "pk")
     )

@@ -4,14 +4,15 @@ and a measure. Registered in MeetingsConfig.ready() (see actionplan/contribution
 from actionplan.contributions import Contribution
 
 from .models import ActionPoint
+from .rights import action_points_visible_to
 
 
 def open_action_points_of_committee(*, committee, user, **_):
-    return ActionPoint.objects.open_for_committee(committee).visible_to(user)
+    return action_points_visible_to(user, ActionPoint.objects.open_for_committee(committee))
 
 
 def action_points_of_measure(*, measure, user, **_):
-    return ActionPoint.objects.for_measure(measure).visible_to(user)
+    return action_points_visible_to(user, ActionPoint.objects.for_measure(measure))
 
 
 COMMITTEE_ACTION_POINTS = Contribution(

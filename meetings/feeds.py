@@ -2,13 +2,12 @@
 not to be confused with the iCalendar feeds in ical.py). The archive links it with
 <link rel="alternate">."""
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from .models import Meeting
+from .rights import public_meetings
 
 FEED_LENGTH = 30
 
@@ -24,11 +23,7 @@ class MinutesFeed(Feed):
 
     def items(self):
         # The public's view whoever asks: a feed reader has no session.
-        return (
-            Meeting.objects.visible_to(AnonymousUser())
-            .exclude(minutes="")
-            .newest_first()[:FEED_LENGTH]
-        )
+        return public_meetings().exclude(minutes="").newest_first()[:FEED_LENGTH]
 
     def item_title(self, item):
         return f"{item.title} ({item.date:%d.%m.%Y})" if item.date else item.title

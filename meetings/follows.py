@@ -10,7 +10,7 @@ from helsefellesskap.follows import Change, Followable
 
 from .feeds import MinutesFeed
 from .models import Meeting, MeetingSeries
-from .rights import followable_series
+from .rights import followable_series, public_meetings
 
 
 def _minutes_written(ids, start, end) -> list:
@@ -31,7 +31,7 @@ def series_changes(ids, start, end) -> dict[int, list[Change]]:
     """Each series' meetings added, and minutes written, in the window, oldest first."""
     written = _minutes_written(ids, start, end)
     # The public's view whoever follows: a meeting that is not public (now) is never told.
-    public = Meeting.objects.filter(series__in=ids, is_public=True)
+    public = public_meetings(Meeting.objects.filter(series__in=ids))
     meetings = public.filter(created_at__gte=start, created_at__lt=end) | public.filter(
         pk__in=[pk for pk, _ in written]
     )

@@ -4,12 +4,9 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from actionplan.forms import limit_committee_choice
 from actionplan.models import Committee, Measure, Person
-from actionplan.rights import (
-    committees_edited_by,
-    edits_every_committee,
-    limit_to_edited_committees,
-)
+from actionplan.rights import committees_edited_by, limit_to_edited_committees
 from helsefellesskap.forms import OneLineFieldsMixin
 
 from .models import (
@@ -53,11 +50,7 @@ class OrganiserFormMixin:
     """
 
     def limit_committees(self, user):
-        field = self.fields["committee"]
-        field.queryset = limit_to_edited_committees(field.queryset, user, "pk")
-        if not edits_every_committee(user):
-            field.required = True
-            field.empty_label = None
+        limit_committee_choice(self.fields["committee"], user)
 
 
 class MeetingSeriesForm(OneLineFieldsMixin, OrganiserFormMixin, forms.ModelForm):

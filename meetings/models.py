@@ -21,8 +21,6 @@ from helsefellesskap.render_jobs import IN_FLIGHT, RenderJob, RenderJobQuerySet
 from helsefellesskap.text import norwegian_slug
 from helsefellesskap.uploads import Container, container_of
 
-from .rights import private_meeting_committee_ids
-
 # Meetings happen in Møre og Romsdal: times are wall-clock times there, whatever the server's zone.
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -382,13 +380,6 @@ class SeriesException(models.Model):
 
 
 class MeetingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Public meetings, plus the non-public ones this user organises."""
-        committee_ids = private_meeting_committee_ids(user)
-        if committee_ids is None:
-            return self
-        return self.filter(Q(is_public=True) | Q(committee__in=committee_ids))
-
     def upcoming(self, today=None):
         """Meetings from today on, soonest first."""
         today = today or timezone.localdate()
@@ -697,10 +688,6 @@ class ActionPointQuerySet(models.QuerySet):
             .for_list()
             .order_by(models.F("due_date").asc(nulls_last=True), "pk")
         )
-
-    def visible_to(self, user):
-        """Action points of the meetings this user may read."""
-        return self.filter(meeting__in=Meeting.objects.visible_to(user))
 
 
 class ActionPoint(models.Model):

@@ -9,6 +9,7 @@ from helsefellesskap.content_versions import cached_value
 
 from .caching import MEETINGS_CONTENT
 from .models import Meeting, MeetingSeries, Occurrence
+from .rights import meetings_visible_to
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def entries_between(start: datetime.date, end: datetime.date, *, user) -> list[E
 
     Two queries for the meetings and three for all series, whatever the range.
     """
-    meetings = Meeting.objects.visible_to(user).in_range(start, end).for_list()
+    meetings = meetings_visible_to(user).in_range(start, end).for_list()
     entries = [
         Entry(m.date, m.start, m.end, m.title, m.get_absolute_url(), meeting=m) for m in meetings
     ]

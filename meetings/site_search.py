@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from helsefellesskap import site_search
 
-from .models import Meeting
+from .rights import meetings_visible_to, public_meetings
 
 FIELDS = ("title", "purpose", "place", "minutes")
 
 
 def search(request, query, *, limit):
-    meetings = Meeting.objects.visible_to(request.user)
+    meetings = meetings_visible_to(request.user)
     if site_search.uses_full_text_search():
         vector = SearchVector(*FIELDS, config=site_search.SEARCH_CONFIG)
         search_query = query.search_query()
@@ -35,7 +35,7 @@ def search(request, query, *, limit):
 
 
 def titles():
-    return Meeting.objects.filter(is_public=True).values_list("title", flat=True)
+    return public_meetings().values_list("title", flat=True)
 
 
 def register():

@@ -44,13 +44,21 @@ from .models import (
     Attachment,
     Meeting,
     MeetingSeries,
-    MinutesExport,
 )
 from .prefill import draft_agenda
 from .rights import (
+    action_points_visible_to,
     can_export_minutes,
     can_organise_meeting,
+    get_action_point_for_organiser,
+    get_meeting_for_exporter,
+    get_meeting_for_organiser,
+    get_meeting_for_reader,
+    get_minutes_export_for_user,
+    get_series_for_organiser,
+    meetings_visible_to,
     private_meeting_committee_ids,
+    public_meetings,
     require_meeting_organiser,
 )
 from .schedule import entries_between, month_grid
@@ -58,57 +66,6 @@ from .tables import ActionPointTable
 
 UPCOMING_DAYS = 120
 PAGE_SIZE = 25
-
-
-# --- Access: one helper per object kind, used by every view.
-
-
-def _get_meeting_for_reader(request, pk, queryset=None) -> Meeting:
-    """The meeting if this user may read it; 404 otherwise (non-public meetings stay hidden)."""
-    queryset = queryset if queryset is not None else Meeting.objects.all()
-    return get_object_or_404(queryset.visible_to(request.user), pk=pk)
-
-
-def _get_meeting_for_organiser(request, pk) -> Meeting:
-    """The meeting if this user organises it; PermissionDenied (403) otherwise."""
-    meeting = get_object_or_404(Meeting.objects.select_related("committee", "series"), pk=pk)
-    require_meeting_organiser(request.user, meeting)
-    return meeting
-
-
-def _get_meeting_for_exporter(request, pk) -> Meeting:
-    """The meeting if this user may export its minutes; 404 otherwise, as for readers."""
-    meeting = get_object_or_404(Meeting.objects.select_related("committee", "series"), pk=pk)
-    if not can_export_minutes(request.user, meeting):
-        raise Http404
-    return meeting
-
-
-def _get_minutes_export_for_user(request, pk) -> MinutesExport:
-    """An export of a meeting's minutes, for those who may export that meeting's minutes."""
-    export = get_object_or_404(
-        MinutesExport.objects.select_related(
-            "meeting__committee", "meeting__series", "requested_by"
-        ),
-        pk=pk,
-    )
-    if not can_export_minutes(request.user, export.meeting):
-        raise Http404
-    return export
-
-
-def _get_series_for_organiser(request, pk) -> MeetingSeries:
-    series = get_object_or_404(MeetingSeries.objects.select_related("committee"), pk=pk)
-    require_meeting_organiser(request.user, series)
-    return series
-
-
-def _get_action_point_for_organiser(request, pk) -> ActionPoint:
-    point = get_object_or_404(
-        ActionPoint.objects.select_related("meeting__committee", "meeting__series"), pk=pk
-    )
-    require_meeting_organiser(request.user, point.meeting)
-    return point
 
 
 def _crumbs(*trail):
@@ -162,7 +119,7 @@ def month(request, year, month):
 def meeting_list(request):
     """Every meeting record, newest first: the archive of agendas and minutes."""
     meetings = (
-        Meeting.objects.visible_to(request.user)
+        meetings_visible_to(request.user)
         .for_list()
         .annotate(
             n_agenda_items=Count("agenda_items", distinct=True),
@@ -178,7 +135,7 @@ def meeting_list(request):
 
 
 def meeting_detail(request, pk):
-    meeting = _get_meeting_for_reader(
+    meeting = get_meeting_for_reader(
         request,
         pk,
         Meeting.objects.with_agenda_and_action_points().prefetch_related(
@@ -209,7 +166,7 @@ def meeting_detail(request, pk):
 @require_POST
 def minutes_export_new(request, pk):
     """Ask for the meeting's minutes as PDF; returns at once to the export's page."""
-    meeting = _get_meeting_for_exporter(request, pk)
+    meeting = get_meeting_for_exporter(request, pk)
     export, created = services.minutes_export_request(meeting=meeting, by=request.user)
     return redirect_to_job(
         request,
@@ -222,7 +179,7 @@ def minutes_export_new(request, pk):
 @login_required
 def minutes_export(request, pk):
     """One export. htmx polls this page for the state partial while the PDF is made."""
-    export = _get_minutes_export_for_user(request, pk)
+    export = get_minutes_export_for_user(request, pk)
     return job_page(
         request,
         template="meetings/minutes_export.html",
@@ -240,13 +197,13 @@ def minutes_export(request, pk):
 
 @login_required
 def minutes_export_download(request, pk):
-    return job_download(_get_minutes_export_for_user(request, pk))
+    return job_download(get_minutes_export_for_user(request, pk))
 
 
 @login_required
 @require_POST
 def minutes_export_retry(request, pk):
-    export = _get_minutes_export_for_user(request, pk)
+    export = get_minutes_export_for_user(request, pk)
     return redirect_to_job(request, services.minutes_export_retry(export=export, by=request.user))
 
 
@@ -335,13 +292,13 @@ def meeting_create(request):
 
 @login_required
 def meeting_edit(request, pk):
-    return _save_meeting(request, _get_meeting_for_organiser(request, pk), creating=False)
+    return _save_meeting(request, get_meeting_for_organiser(request, pk), creating=False)
 
 
 @login_required
 @require_POST
 def attachment_add(request, pk):
-    meeting = _get_meeting_for_organiser(request, pk)
+    meeting = get_meeting_for_organiser(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -362,7 +319,7 @@ def attachment_add(request, pk):
 def attachment_download(request, pk):
     """A meeting's file, served only to those who may read the meeting."""
     attachment = get_object_or_404(Attachment.objects.select_related("meeting"), pk=pk)
-    _get_meeting_for_reader(request, attachment.meeting_id)
+    get_meeting_for_reader(request, attachment.meeting_id)
     if attachment.withdrawn:
         raise Http404
     return FileResponse(
@@ -403,13 +360,13 @@ def _save_action_point(request, point, meeting):
 
 @login_required
 def action_point_create(request, pk):
-    meeting = _get_meeting_for_organiser(request, pk)
+    meeting = get_meeting_for_organiser(request, pk)
     return _save_action_point(request, ActionPoint(committee=meeting.committee), meeting)
 
 
 @login_required
 def action_point_edit(request, pk):
-    point = _get_action_point_for_organiser(request, pk)
+    point = get_action_point_for_organiser(request, pk)
     return _save_action_point(request, point, point.meeting)
 
 
@@ -426,7 +383,7 @@ class ActionPointListView(SingleTableMixin, FilterView):
 
     def get_queryset(self):
         return (
-            ActionPoint.objects.visible_to(self.request.user)
+            action_points_visible_to(self.request.user)
             .for_list()
             .order_by(models.F("meeting__date").desc(nulls_last=True), "meeting_id", "order", "pk")
         )
@@ -490,9 +447,7 @@ def series_detail(request, pk):
             ),
             "next": series.next_occurrences(8, today=today),
             "changes": [e for e in series.exceptions.all() if e.original_date >= today],
-            "meetings": Meeting.objects.visible_to(request.user)
-            .filter(series=series)
-            .newest_first()[:10],
+            "meetings": meetings_visible_to(request.user).filter(series=series).newest_first()[:10],
             "can_organise": can_organise_meeting(request.user, series),
         },
     )
@@ -521,13 +476,13 @@ def series_create(request):
 
 @login_required
 def series_edit(request, pk):
-    return _save_series(request, _get_series_for_organiser(request, pk), creating=False)
+    return _save_series(request, get_series_for_organiser(request, pk), creating=False)
 
 
 @login_required
 def series_exception_create(request, pk):
     """Cancel or move one date of a series."""
-    series = _get_series_for_organiser(request, pk)
+    series = get_series_for_organiser(request, pk)
     form = SeriesExceptionForm(request.POST or None, series=series)
     if request.method == "POST":
         if form.is_valid():
@@ -552,7 +507,8 @@ def _ics_response(request, name, filename, *, series=(), meetings=()):
 
 def _public_meetings():
     return (
-        Meeting.objects.filter(is_public=True, date__isnull=False)
+        public_meetings()
+        .filter(date__isnull=False)
         .for_list()
         .prefetch_related(
             Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("presenter"))
@@ -597,7 +553,7 @@ def committee_feed(request, slug):
 
 def meeting_feed(request, pk):
     """One meeting as an .ics file to download."""
-    meeting = _get_meeting_for_reader(
+    meeting = get_meeting_for_reader(
         request,
         pk,
         Meeting.objects.for_list().prefetch_related(

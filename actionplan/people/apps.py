@@ -15,7 +15,12 @@ class PeopleConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from actionplan.people import services
+        from actionplan.people.rights import can_manage_people
         from helsefellesskap import oidc
+        from helsefellesskap.navigation import register_section_right
+
+        # The People section of the menu, for those the people pages let in.
+        register_section_right("people", can_manage_people)
 
         # A sign-in at a provider that started from an invitation's link signs in that person.
         oidc.register_account_linker(services.invitation_for_provider_sign_in)

@@ -5,10 +5,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from helsefellesskap.content_versions import bump_content_version
-from helsefellesskap.secretariat import require_secretariat
 
 from ..caching import PLAN_CONTENT
 from ..models import Goal, Measure, Plan, SubGoal
+from ..rights import can_run_revision, require
 
 
 def plan_start_next(*, plan, title: str, start_year: int, end_year: int, carry_measure_ids, by):
@@ -19,7 +19,7 @@ def plan_start_next(*, plan, title: str, start_year: int, end_year: int, carry_m
     statuses are not copied (the new period starts unreported). The old plan is marked ended
     and is otherwise left as it was.
     """
-    require_secretariat(by)
+    require(can_run_revision(by))
     try:
         ids = {int(pk) for pk in carry_measure_ids}
     except (TypeError, ValueError):

@@ -9,16 +9,16 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ..models import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, Measure, MeasureStatus, Status
-from ..rights import can_correct_locked_year
+from ..rights import can_set_statuses_in_year
 from ..versioning import VersionConflict, YearLocked
 from .versions import claim_version
 
 
 def year_locked_for(*, plan, year, user) -> YearLocked | None:
-    """The refusal when ``user`` may not set statuses of ``year`` because it is locked (only
-    the secretariat corrects a locked year), else None. The one place this rule is decided:
-    both status paths raise it and the pages ask it whether to offer an edit."""
-    if year in plan.locked_years and not can_correct_locked_year(user):
+    """The refusal when ``user`` may not set statuses of ``year`` because it is locked, else
+    None. The right is rights.can_set_statuses_in_year (which the pages ask before they offer
+    an edit); this is the one place the refusal is made, raised by both status paths."""
+    if not can_set_statuses_in_year(user, plan, year):
         return YearLocked.of(year)
     return None
 

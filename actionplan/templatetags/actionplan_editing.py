@@ -13,7 +13,7 @@ from helsefellesskap.content_versions import cached_value
 
 from ..caching import PLAN_CONTENT
 from ..partials import page_status_cells
-from ..rights import can_edit_committee, can_manage_committees, can_restore, sees_change_history
+from ..rights import can_edit_committee, can_manage_committees, can_restore, can_see_history
 from ..timeline import recent_changes
 
 register = template.Library()
@@ -51,7 +51,7 @@ def measure_history(context, measure):
     """The latest changes, for logged-in users (they name the people who made each change),
     with a link to the whole history when there is more."""
     request = context["request"]
-    if not sees_change_history(request.user):
+    if not can_see_history(request.user):
         return {"shown": False}
     # Read from the history tables (four queries and most of the page's time): kept for
     # the plan's content version, which every change it shows replaces.

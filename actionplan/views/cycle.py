@@ -10,19 +10,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from helsefellesskap.redirects import safe_next
-from helsefellesskap.secretariat import require_secretariat
 
 from .. import services
 from ..cycle_forms import DeadlineForm, NextPlanForm
 from ..models import RevisionYear, SentReminder
 from ..next_plan import next_plan_preview
-from ..rights import current_plan_or_404
+from ..rights import can_run_revision, current_plan_or_404, require
 
 
 @login_required
 def revision_deadline(request):
     """Secretariat: set the deadline of the current plan's open revision year."""
-    require_secretariat(request.user)
+    require(can_run_revision(request.user))
     plan = current_plan_or_404()
     revision = RevisionYear.open_for(plan)
     form = None
@@ -52,7 +51,7 @@ def my_reminders(request):
 def plan_next(request):
     """Secretariat: start the next plan period. The form, then a preview of what is carried
     over (with a checkbox per measure), then the new plan in one transaction."""
-    require_secretariat(request.user)
+    require(can_run_revision(request.user))
     plan = current_plan_or_404()
     if plan.ended:
         raise Http404(_("Every plan has ended."))

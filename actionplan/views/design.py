@@ -6,9 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from helsefellesskap.secretariat import require_secretariat
-
 from ..models import Status
+from ..rights import can_see_styleguide, require
 
 
 class _SampleForm(forms.Form):
@@ -24,7 +23,7 @@ class _SampleForm(forms.Form):
 @login_required
 def styleguide(request):
     """Every building block of the look on one page, for the secretariat and the browser tests."""
-    require_secretariat(request.user)
+    require(can_see_styleguide(request.user))
     form = _SampleForm(request.GET if "title" in request.GET else None)
     if form.is_bound:
         form.is_valid()

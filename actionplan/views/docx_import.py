@@ -9,14 +9,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helsefellesskap.secretariat import require_secretariat
-
 from .. import services
 from ..docx_changes import plan_docx_changes
 from ..docx_read import DocxImportError, max_upload_bytes, read_plan_docx
 from ..docx_uploads import UploadGone, discard_upload, keep_upload, load_upload
 from ..forms import PlanDocxUploadForm
 from ..models import Plan
+from ..rights import can_import_plan, require
 from ..versioning import VersionConflict
 
 
@@ -36,7 +35,7 @@ def _upload_page(request, plan, form, *, error=None, status=200):
 @require_http_methods(["GET", "POST"])
 def plan_import(request):
     """The upload form; a valid upload shows the preview (nothing is saved yet)."""
-    require_secretariat(request.user)
+    require(can_import_plan(request.user))
     plan = _plan()
     if request.method == "GET":
         return _upload_page(request, plan, PlanDocxUploadForm())
@@ -88,7 +87,7 @@ def _changed_since_preview(request, plan, kept, changes):
 @require_POST
 def plan_import_apply(request):
     """Apply the previewed import in one transaction, if nothing changed since the preview."""
-    require_secretariat(request.user)
+    require(can_import_plan(request.user))
     plan = _plan()
     try:
         kept = load_upload(request.POST.get("token", ""), user=request.user)

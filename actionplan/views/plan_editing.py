@@ -11,8 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helsefellesskap.secretariat import require_secretariat
-
 from .. import services
 from ..forms import GoalForm, MeasureForm, RestoreVersionForm, RetireForm, SubGoalForm
 from ..models import Goal, Measure, Plan, SubGoal
@@ -23,6 +21,7 @@ from ..rights import (
     get_measure_for_editor,
     get_plan_item_for_editor,
     get_subgoal_for_editor,
+    require,
 )
 from ..versioning import VersionConflict
 
@@ -223,7 +222,7 @@ def plan_item_retire(request, kind, pk):
 @require_http_methods(["GET", "POST"])
 def plan_item_restore(request, kind, pk):
     """Bring a retired goal, sub-goal or measure back into the current plan (secretariat)."""
-    require_secretariat(request.user)
+    require(can_restore(request.user))
     item = get_plan_item_for_editor(request, kind, pk)
     return _retire_or_restore(request, item, retire=False)
 
@@ -264,7 +263,7 @@ def _measures_hidden_with(item) -> int:
 @require_POST
 def measure_restore_version(request, pk):
     """Make an earlier version of a measure current again (secretariat); history is kept."""
-    require_secretariat(request.user)
+    require(can_restore(request.user))
     measure = get_measure_for_editor(request, pk)
     form = RestoreVersionForm(request.POST)
     if not form.is_valid():

@@ -28,7 +28,7 @@ from ..filters import MeasureFilter
 from ..models import Committee, Goal, Measure, StatusCounts
 from ..partials import page_status_cells
 from ..plan_choice import plan_from_request, plan_query
-from ..rights import can_correct_locked_year, can_edit_committee, can_restore, sees_change_history
+from ..rights import can_correct_locked_year, can_edit_committee, can_restore, can_see_history
 from ..tables import PlanTable
 from ..timeline import HISTORY_PAGE_SIZE, measure_timeline
 
@@ -331,7 +331,7 @@ def measure_detail(request, pk):
 def measure_history(request, pk):
     """A measure's whole history, newest first, a page of changes at a time (its page shows
     only the latest)."""
-    if not sees_change_history(request.user):
+    if not can_see_history(request.user):
         return redirect_to_login(request.get_full_path())
     measure = get_object_or_404(Measure.objects.select_related("goal__committee"), pk=pk)
     committee = measure.goal.committee

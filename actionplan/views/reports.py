@@ -2,9 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,27 +13,15 @@ from helsefellesskap.render_views import job_download, job_page, redirect_to_job
 from .. import services
 from ..models import Report
 from ..report_forms import ReportRequestForm
-from ..rights import has_reports, reports_visible_to, require_report_access
+from ..rights import get_report_for_user, has_reports, reports_visible_to, require
 
 ARCHIVE_PAGE_SIZE = 25
-
-
-def _require_report_user(user) -> None:
-    """Only the secretariat and committee editors have reports to see or ask for."""
-    if not has_reports(user):
-        raise PermissionDenied
-
-
-def _get_report_for_user(request, pk) -> Report:
-    report = get_object_or_404(Report.objects.for_archive(), pk=pk)
-    require_report_access(request.user, report)
-    return report
 
 
 @login_required
 def report_archive(request):
     """Every report this user may see, newest first, with the form to ask for a new one."""
-    _require_report_user(request.user)
+    require(has_reports(request.user))
     reports = reports_visible_to(request.user, Report.objects.for_archive())
     page = Paginator(reports, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -47,7 +35,7 @@ def report_archive(request):
 @require_POST
 def report_new(request):
     """Ask for a report; returns at once to its page, which follows the render."""
-    _require_report_user(request.user)
+    require(has_reports(request.user))
     form = ReportRequestForm(request.POST, user=request.user)
     if not form.is_valid():
         reports = reports_visible_to(request.user, Report.objects.for_archive())
@@ -80,19 +68,19 @@ def report_detail(request, pk):
         request,
         template="actionplan/reports/detail.html",
         partial="actionplan/reports/_report_state.html",
-        context={"report": _get_report_for_user(request, pk)},
+        context={"report": get_report_for_user(request, pk)},
     )
 
 
 @login_required
 def report_download(request, pk):
     """The finished PDF; only a report that is done has a file to offer."""
-    return job_download(_get_report_for_user(request, pk))
+    return job_download(get_report_for_user(request, pk))
 
 
 @login_required
 @require_POST
 def report_retry(request, pk):
     """Queue a failed report again (or show the one already being made for its scope)."""
-    report = _get_report_for_user(request, pk)
+    report = get_report_for_user(request, pk)
     return redirect_to_job(request, services.report_retry(report=report, by=request.user))

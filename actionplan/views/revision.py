@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helsefellesskap.content_versions import cached_value
-from helsefellesskap.secretariat import is_secretariat, require_secretariat
 
 from .. import services
 from ..caching import PLAN_CONTENT
@@ -30,7 +29,13 @@ from ..models import Committee, Plan, RevisionYear
 from ..people.roles import EDITOR
 from ..people.services import PeopleRefused, role_add, role_remove
 from ..progress import committee_progress
-from ..rights import current_plan_or_404, editable_committee_ids, get_committee_for_secretariat
+from ..rights import (
+    can_run_revision,
+    current_plan_or_404,
+    dashboard_committee_ids,
+    get_committee_for_manager,
+    require,
+)
 
 
 def _revision_context(request) -> dict:
@@ -52,9 +57,9 @@ def _revision_context(request) -> dict:
 @login_required
 def dashboard(request):
     """Where log-in lands: the secretariat's board, an editor's own committees, or home."""
-    if is_secretariat(request.user):
+    if can_run_revision(request.user):
         return redirect("actionplan:revision_board")
-    ids = editable_committee_ids(request.user)
+    ids = dashboard_committee_ids(request.user)
     if not ids:
         return redirect("home")
     context = _revision_context(request)
@@ -65,7 +70,7 @@ def dashboard(request):
         "committee-progress",
         plan.pk,
         year,
-        *sorted(ids),
+        *ids,
         compute=lambda: committee_progress(plan, year, Committee.objects.filter(pk__in=ids)),
         contents=(PLAN_CONTENT,),
         request=request,
@@ -76,7 +81,7 @@ def dashboard(request):
 @login_required
 def revision_board(request, form=None, status=200):
     """Every committee's reporting for the revision year, and the controls to open and lock."""
-    require_secretariat(request.user)
+    require(can_run_revision(request.user))
     context = _revision_context(request)
     plan, year = context["plan"], context["year"]
     # The progress and coverage tables grow with the committees (240 at scale 20) and
@@ -120,7 +125,7 @@ def _board_tables(request, plan, year) -> dict[str, str]:
 @require_POST
 def revision_open(request):
     """Open the annual revision for a year."""
-    require_secretariat(request.user)
+    require(can_run_revision(request.user))
     plan = current_plan_or_404()
     form = OpenRevisionForm(request.POST, plan=plan)
     if form.is_valid():
@@ -143,7 +148,7 @@ def revision_open(request):
 def revision_lock(request, year):
     """SSU has adopted the revision: lock the year's statuses, after a page that says what
     locking does and how many measures still have no status."""
-    require_secretariat(request.user)
+    require(can_run_revision(request.user))
     revision = get_object_or_404(RevisionYear, plan=Plan.objects.current(), year=year)
     board = f"{_board_url()}?year={year}"
     if revision.is_locked:
@@ -168,7 +173,7 @@ def revision_lock(request, year):
 @require_http_methods(["GET", "POST"])
 def revision_unlock(request, year):
     """Open a locked year again, with a required reason that is kept in its history."""
-    require_secretariat(request.user)
+    require(can_run_revision(request.user))
     revision = get_object_or_404(RevisionYear, plan=Plan.objects.current(), year=year)
     board = f"{_board_url()}?year={year}"
     if not revision.is_locked:
@@ -204,7 +209,7 @@ def _board_url():
 @require_http_methods(["GET", "POST"])
 def committee_editors(request, slug):
     """The secretariat appoints and removes a committee's editors."""
-    committee = get_committee_for_secretariat(request, slug)
+    committee = get_committee_for_manager(request, slug)
     form = AppointEditorForm(request.POST or None, committee=committee)
     status = 200
     if request.method == "POST":
@@ -237,7 +242,7 @@ def committee_editors(request, slug):
 @require_POST
 def committee_editor_remove(request, slug, user_id):
     """Remove an appointed editor (a leader's or deputy's right follows their role instead)."""
-    committee = get_committee_for_secretariat(request, slug)
+    committee = get_committee_for_manager(request, slug)
     user = get_object_or_404(get_user_model(), pk=user_id)
     try:
         role_remove(user=user, role=EDITOR, committee=committee, by=request.user)
@@ -260,7 +265,7 @@ def _leaders(committee):
 @require_POST
 def committee_person_link(request, slug, role):
     """Link the leader's or deputy's person to a user account: that user becomes an editor."""
-    committee = get_committee_for_secretariat(request, slug)
+    committee = get_committee_for_manager(request, slug)
     person = {r: p for r, _label, p in _leaders(committee)}.get(role)
     if person is None:
         raise Http404

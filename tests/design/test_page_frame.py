@@ -4,12 +4,21 @@ import datetime
 
 import pytest
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.utils import formats, translation
 
+from helsefellesskap import navigation
 from helsefellesskap.navigation import main_menu
-from tests.factories import make_alice, make_charlie, make_committee, make_plan, make_user
+from tests.factories import (
+    make_alice,
+    make_charlie,
+    make_committee,
+    make_plan,
+    make_sara,
+    make_user,
+)
 
 ALL_SECTIONS = "tests.design.urls_all_sections"
 
@@ -93,24 +102,36 @@ def test_logged_in_user_sees_name_and_logout_button(client, plan):
 
 def test_menu_marks_current_section(settings, rf, db):
     settings.ROOT_URLCONF = ALL_SECTIONS
-    menu = main_menu("/meetings/action-points/", may_edit=False)
+    visitor = AnonymousUser()
+    menu = main_menu("/meetings/action-points/", visitor)
     current = [item["key"] for item in menu if item["current"]]
     assert current == ["action_points"]
-    assert [item["key"] for item in main_menu("/", may_edit=False) if item["current"]] == ["plan"]
+    assert [item["key"] for item in main_menu("/", visitor) if item["current"]] == ["plan"]
 
 
 def test_menu_shows_editing_sections_only_to_those_who_may(settings, db):
     settings.ROOT_URLCONF = ALL_SECTIONS
-    public = [item["key"] for item in main_menu("/", may_edit=False)]
-    editors = [item["key"] for item in main_menu("/", may_edit=True)]
-    secretariat = [item["key"] for item in main_menu("/", may_edit=True, is_secretariat=True)]
+
+    def keys(user):
+        return [item["key"] for item in main_menu("/", user)]
+
+    public = keys(AnonymousUser())
     assert public == ["plan", "committees", "meetings", "action_points", "guidelines"]
-    assert editors == [*public, "dashboard", "reports"]
-    assert secretariat == [*public, "dashboard", "revision", "reports", "people"]
+    assert keys(make_charlie()) == public
+    assert keys(make_alice(edits=make_committee())) == [*public, "dashboard", "reports"]
+    assert keys(make_sara()) == [*public, "dashboard", "revision", "reports", "people"]
+
+
+def test_a_restricted_section_whose_app_registered_no_right_is_shown_to_nobody(
+    settings, db, monkeypatch
+):
+    settings.ROOT_URLCONF = ALL_SECTIONS
+    monkeypatch.delitem(navigation._SECTION_RIGHTS, "people")
+    assert "people" not in [item["key"] for item in main_menu("/", make_sara())]
 
 
 def test_menu_leaves_out_sections_whose_pages_do_not_exist_yet(db):
-    keys = [item["key"] for item in main_menu("/", may_edit=True)]
+    keys = [item["key"] for item in main_menu("/", make_sara())]
     assert "plan" in keys
     # On a portal without the meetings app's pages the menu must not link to a 404.
     from django.urls import Resolver404, resolve
